@@ -1,0 +1,119 @@
+/*
+ * sca.h - the size-class allocator, after SGI STL's second-level allocator
+ * (__default_alloc_template), made instance-based.
+ *
+ * Requests of at most `small_limit` bytes are rounded up to a multiple of
+ * `granule` and served from one free list per class.  An empty list is
+ * refilled with a batch of `refill_batch` blocks carved from the current
+ * chunk; a chunk too short for a batch gives what it can; a chunk too short
+ * for one block puts its leftover on the list that fits it and a new chunk of
+ * 2 x batch bytes + heap_size/16 is taken from upstream.  When upstream
+ * refuses, a free block of a larger class is carved up instead; only then
+ * does the request fail.  Larger requests go straight to upstream.
+ *
+ * The caller passes the size back on deallocate (as SGI's interface asks):
+ * the allocator keeps no per-block header.
+ *
+ * Alignment: every block is aligned to min(granule, alignof(max_align_t))
+ * when small and to alignof(max_align_t) when large (what upstream gives).
+ *
+ * Size 0 is served as size 1 everywhere (a valid, unique block), so
+ * allocate(0) and reallocate(p, old, 0) never return NULL for that reason.
+ *
+ * Not thread-safe: one instance per thread, or lock around it.
+ */
+#ifndef ALLOC_SCA_H
+#define ALLOC_SCA_H
+
+#include <stddef.h>
+#include "alloc/upstream.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sca sca_t;
+
+#define SCA_DEFAULT_GRANULE 8
+#define SCA_DEFAULT_SMALL_LIMIT 128
+#define SCA_DEFAULT_REFILL_BATCH 20
+#define SCA_MAX_GRANULE 64
+#define SCA_MAX_CLASSES 256     /* small_limit / granule at most this */
+#define SCA_MAX_REFILL_BATCH 4096
+
+typedef struct sca_options {
+    size_t granule;          /* power of two in [sizeof(void *), SCA_MAX_GRANULE] */
+    size_t small_limit;      /* multiple of granule, at most SCA_MAX_CLASSES x granule */
+    size_t refill_batch;     /* blocks per refill, 1..SCA_MAX_REFILL_BATCH */
+    alloc_upstream_t upstream;
+} sca_options_t;
+
+typedef struct sca_stats {
+    size_t bytes_requested_live;  /* sum of n over live blocks (as passed by the caller) */
+    size_t bytes_requested_peak;
+    size_t blocks_live;           /* small + large */
+    size_t small_blocks_live;
+    size_t large_blocks_live;
+    size_t upstream_bytes_held;   /* chunks + large blocks + the instance itself */
+    size_t upstream_bytes_peak;
+    size_t chunks;                /* chunks taken from upstream */
+    size_t chunk_bytes;           /* their total size (heap_size in SGI) */
+    size_t free_list_blocks;      /* blocks sitting on free lists */
+    size_t allocs, frees, reallocs;
+    size_t failed_requests;       /* allocate/reallocate calls that returned NULL */
+    size_t borrows;               /* refills served by carving a larger free block */
+    size_t bad_frees;             /* deallocations refused by the ALLOC_DEBUG checks */
+} sca_stats_t;
+
+/* Default options: granule 8, small limit 128, batch 20, libc malloc upstream. */
+sca_options_t sca_options_default(void);
+
+/* Create an allocator.  opts NULL: defaults.  Returns NULL when the options
+ * are invalid (see sca_options_t) or upstream cannot hold the instance. */
+sca_t *sca_create(const sca_options_t *opts);
+
+/* Give every chunk and every live large block back to upstream, then the
+ * instance itself.  Pointers from it are dead afterwards.  a NULL: no-op. */
+void sca_destroy(sca_t *a);
+
+/* A block of at least n bytes (n == 0 is served as 1).  Returns NULL if a is
+ * NULL, n is too large for upstream (no overflow anywhere: n near SIZE_MAX
+ * fails cleanly), or upstream fails and no free block can be borrowed.  On
+ * failure the instance is unchanged and still usable. */
+void *sca_allocate(sca_t *a, size_t n);
+
+/* Return a block.  n must be the size it was allocated (or last reallocated)
+ * with; any n of the same class works for small blocks.  p NULL or a NULL:
+ * no-op.  With ALLOC_DEBUG >= 1, a small p that lies in no chunk of a, or off
+ * the granule grid, is refused and counted in stats.bad_frees instead of
+ * corrupting the lists; in release builds such input is undefined. */
+void sca_deallocate(sca_t *a, void *p, size_t n);
+
+/* Resize p from old_n to new_n bytes, keeping min(old_n, new_n) bytes.
+ * Same class (or both large through upstream realloc): may return p.
+ * p NULL: same as sca_allocate(a, new_n).  Returns NULL if a is NULL or
+ * memory runs out; p is then left valid and unchanged. */
+void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n);
+
+/* The class size a request of n bytes is served with: n rounded up to the
+ * granule for small n (0 -> granule), n itself for large n.  a NULL: 0. */
+size_t sca_class_size(const sca_t *a, size_t n);
+
+/* The options a was created with (a NULL: zeroed options). */
+sca_options_t sca_options(const sca_t *a);
+
+/* A copy of the statistics (a NULL: all zero). */
+sca_stats_t sca_stats(const sca_t *a);
+
+/* Walk every structure and count broken invariants: free-list nodes inside
+ * an owned chunk, on the granule grid, no cycles, no node inside the
+ * uncarved region, list counts agree, and chunk bytes = free + live + uncarved.
+ * Returns 0 when sound; a NULL: 1.  Works with NDEBUG; cost O(free blocks x
+ * chunks). */
+size_t sca_check(const sca_t *a);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * annotate.h - what the allocators tell AddressSanitizer and Valgrind.
+ *
+ * Memory inside a chunk or a pool block belongs to the allocator until it is
+ * handed out, and again once it is given back.  Without help, ASan and
+ * memcheck see one big valid block and miss every use-after-free inside it.
+ * These helpers mark the pieces:
+ *
+ *   ann_pool_create/destroy   a Valgrind mempool per allocator instance
+ *   ann_hand_out(pool, p, n)  p..p+n becomes a live block (undefined contents)
+ *   ann_take_back(pool, p, n) the live block at p ends; p..p+n is no-access
+ *   ann_resize(pool, p, cap, n) a live block keeps p, now n bytes of cap
+ *   ann_no_access(p, n)       allocator-owned, not handed out
+ *   ann_release(p, n)         memory goes back to upstream: lift every mark
+ *   ann_link_read/write       the allocator's own access to a link stored
+ *                             inside a no-access block (free-list next)
+ *
+ * Each family compiles to nothing unless its CMake option is on
+ * (ALLOC_ANNOTATE_ASAN, ALLOC_ANNOTATE_VALGRIND) and, for ASan, the build
+ * actually runs under -fsanitize=address.  Valgrind requests cost a few
+ * instructions when the program is not under valgrind.
+ */
+#ifndef ALLOC_ANNOTATE_H
+#define ALLOC_ANNOTATE_H
+
+#include <stddef.h>
+#include <string.h>
+
+#ifndef ALLOC_ANNOTATE_ASAN
+#define ALLOC_ANNOTATE_ASAN 0
+#endif
+#ifndef ALLOC_ANNOTATE_VALGRIND
+#define ALLOC_ANNOTATE_VALGRIND 0
+#endif
+
+#define ALLOC_ASAN_ACTIVE 0
+#if ALLOC_ANNOTATE_ASAN
+#if defined(__SANITIZE_ADDRESS__)
+#undef ALLOC_ASAN_ACTIVE
+#define ALLOC_ASAN_ACTIVE 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#undef ALLOC_ASAN_ACTIVE
+#define ALLOC_ASAN_ACTIVE 1
+#endif
+#endif
+#endif
+
+#if ALLOC_ASAN_ACTIVE
+#include <sanitizer/asan_interface.h>
+#define ANN_ASAN_POISON(p, n) __asan_poison_memory_region((p), (n))
+#define ANN_ASAN_UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define ANN_ASAN_POISON(p, n) ((void)(p), (void)(n))
+#define ANN_ASAN_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+#if ALLOC_ANNOTATE_VALGRIND
+#include <valgrind/memcheck.h>
+#define ANN_VG(stmt) stmt
+#else
+#define ANN_VG(stmt) ((void)0)
+#endif
+
+static inline void ann_pool_create(const void *pool)
+{
+    (void)pool;
+    ANN_VG(VALGRIND_CREATE_MEMPOOL(pool, 0, 0));
+}
+
+static inline void ann_pool_destroy(const void *pool)
+{
+    (void)pool;
+    ANN_VG(VALGRIND_DESTROY_MEMPOOL(pool));
+}
+
+static inline void ann_no_access(void *p, size_t n)
+{
+    ANN_ASAN_POISON(p, n);
+    ANN_VG(VALGRIND_MAKE_MEM_NOACCESS(p, n));
+}
+
+static inline void ann_release(void *p, size_t n)
+{
+    ANN_ASAN_UNPOISON(p, n);
+    ANN_VG(VALGRIND_MAKE_MEM_UNDEFINED(p, n));
+}
+
+static inline void ann_hand_out(const void *pool, void *p, size_t n)
+{
+    (void)pool;
+    ANN_ASAN_UNPOISON(p, n);
+    ANN_VG(VALGRIND_MEMPOOL_ALLOC(pool, p, n));
+}
+
+static inline void ann_take_back(const void *pool, void *p, size_t n)
+{
+    (void)pool;
+    ANN_VG(VALGRIND_MEMPOOL_FREE(pool, p));
+    ANN_ASAN_POISON(p, n);
+}
+
+static inline void ann_resize(const void *pool, void *p, size_t cap, size_t n)
+{
+    (void)pool;
+    ANN_ASAN_POISON(p, cap);
+    ANN_ASAN_UNPOISON(p, n);
+    ANN_VG(VALGRIND_MEMPOOL_CHANGE(pool, p, p, n));
+}
+
+/* Mark a freshly handed-out block undefined again after a debug fill, so
+ * memcheck still reports reads of memory the caller never wrote. */
+static inline void ann_undefined(void *p, size_t n)
+{
+    (void)p;
+    (void)n;
+    ANN_VG(VALGRIND_MAKE_MEM_UNDEFINED(p, n));
+}
+
+static inline void *ann_link_read(void *const *slot)
+{
+    void *v;
+    ANN_ASAN_UNPOISON((void *)slot, sizeof *slot);
+    ANN_VG(VALGRIND_MAKE_MEM_DEFINED(slot, sizeof *slot));
+    memcpy(&v, slot, sizeof v);
+    ANN_ASAN_POISON((void *)slot, sizeof *slot);
+    ANN_VG(VALGRIND_MAKE_MEM_NOACCESS(slot, sizeof *slot));
+    return v;
+}
+
+static inline void ann_link_write(void **slot, void *v)
+{
+    ANN_ASAN_UNPOISON(slot, sizeof *slot);
+    ANN_VG(VALGRIND_MAKE_MEM_UNDEFINED(slot, sizeof *slot));
+    memcpy(slot, &v, sizeof v);
+    ANN_ASAN_POISON(slot, sizeof *slot);
+    ANN_VG(VALGRIND_MAKE_MEM_NOACCESS(slot, sizeof *slot));
+}
+
+#endif

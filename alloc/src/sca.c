@@ -1,0 +1,571 @@
+/*
+ * sca.c - the size-class allocator (after SGI STL's __default_alloc_template).
+ *
+ * Memory layout.  Every chunk taken from upstream starts with a chunk_t
+ * header (so destroy can give it back), then its data area, which is carved
+ * front to back into blocks whose sizes are multiples of the granule.  The
+ * not-yet-carved tail of the newest chunk is [start_free, end_free).  A free
+ * small block holds the link to the next free block of its class in its
+ * first word.  Large blocks carry a large_t header linking them in a list
+ * (so destroy can give them back too).
+ *
+ * The one invariant the self-check leans on: every data byte of every chunk
+ * is exactly one of: on a free list, in a live small block (rounded to its
+ * class), or in the uncarved tail.  So
+ *     chunk_bytes == free-list bytes + live class bytes + (end_free - start_free).
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "alloc/sca.h"
+#include "annotate.h"
+#include "checked.h"
+
+/* Fill patterns for ALLOC_DEBUG builds: stale reads show as 0xdd. */
+#define FILL_HANDED_OUT 0xa5
+#define FILL_FREED 0xdd
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t raw_size;       /* bytes taken from upstream for this chunk */
+    unsigned char *data;   /* start of the carvable area, granule-aligned */
+    size_t data_size;      /* a multiple of the granule */
+} chunk_t;
+
+typedef struct large {
+    struct large *prev, *next;
+    size_t raw_size;           /* bytes taken from upstream, header included */
+} large_t;
+
+#define LARGE_HEADER 32
+_Static_assert(sizeof(large_t) <= LARGE_HEADER, "large header fits");
+_Static_assert(LARGE_HEADER % _Alignof(max_align_t) == 0, "large blocks stay aligned");
+
+typedef struct size_class {
+    void *head;
+    size_t count;
+} size_class_t;
+
+struct sca {
+    alloc_upstream_t up;
+    size_t granule;
+    unsigned granule_shift;
+    size_t small_limit;
+    size_t nclasses;
+    size_t batch;
+    size_t instance_size;
+    unsigned char *start_free, *end_free;
+    chunk_t *chunks;
+    large_t large;             /* sentinel of the circular large list */
+    size_t class_bytes_live;   /* live small blocks, in class sizes */
+    sca_stats_t st;
+    size_class_t classes[];    /* nclasses entries */
+};
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static size_t class_index(const sca_t *a, size_t req)
+{
+    return (req - 1) >> a->granule_shift;
+}
+
+static size_t class_size_of_index(const sca_t *a, size_t idx)
+{
+    return (idx + 1) << a->granule_shift;
+}
+
+static void note_upstream(sca_t *a, size_t add, size_t sub)
+{
+    a->st.upstream_bytes_held = sat_sub(a->st.upstream_bytes_held, sub) + add;
+    if (a->st.upstream_bytes_held > a->st.upstream_bytes_peak)
+        a->st.upstream_bytes_peak = a->st.upstream_bytes_held;
+}
+
+static void note_requested(sca_t *a, size_t add, size_t sub)
+{
+    a->st.bytes_requested_live = sat_sub(a->st.bytes_requested_live, sub) + add;
+    if (a->st.bytes_requested_live > a->st.bytes_requested_peak)
+        a->st.bytes_requested_peak = a->st.bytes_requested_live;
+}
+
+static void list_push(sca_t *a, size_t idx, void *block)
+{
+    ann_link_write((void **)block, a->classes[idx].head);
+    a->classes[idx].head = block;
+    a->classes[idx].count++;
+    a->st.free_list_blocks++;
+}
+
+static void *list_pop(sca_t *a, size_t idx)
+{
+    void *block = a->classes[idx].head;
+    if (block == NULL)
+        return NULL;
+    a->classes[idx].head = ann_link_read((void *const *)block);
+    a->classes[idx].count--;
+    a->st.free_list_blocks--;
+    return block;
+}
+
+static const chunk_t *chunk_containing(const sca_t *a, const void *p, size_t n)
+{
+    uintptr_t x = (uintptr_t)p;
+    for (const chunk_t *c = a->chunks; c != NULL; c = c->next) {
+        uintptr_t lo = (uintptr_t)c->data;
+        if (x >= lo && x - lo <= c->data_size && c->data_size - (x - lo) >= n)
+            return c;
+    }
+    return NULL;
+}
+
+/* Is p a plausible small block of class size cls: inside a chunk, on the
+ * granule grid, not in the uncarved tail? */
+static int owns_small(const sca_t *a, const void *p, size_t cls)
+{
+    const chunk_t *c = chunk_containing(a, p, cls);
+    if (c == NULL || ((uintptr_t)p - (uintptr_t)c->data) % a->granule != 0)
+        return 0;
+    uintptr_t x = (uintptr_t)p;
+    return !(x >= (uintptr_t)a->start_free && x < (uintptr_t)a->end_free);
+}
+
+static int on_free_list(const sca_t *a, size_t idx, const void *p)
+{
+    size_t steps = 0;
+    for (void *q = a->classes[idx].head; q != NULL && steps <= a->classes[idx].count; steps++) {
+        if (q == p)
+            return 1;
+        q = ann_link_read((void *const *)q);
+    }
+    return 0;
+}
+
+/* ---- chunks --------------------------------------------------------------- */
+
+/* Take a chunk with at least data_size carvable bytes from upstream and make
+ * it the uncarved region.  Returns 0 when upstream refuses. */
+static int chunk_new(sca_t *a, size_t data_size)
+{
+    size_t raw_size;
+    if (!ck_add(data_size, sizeof(chunk_t) + a->granule, &raw_size))
+        return 0;
+    unsigned char *raw = a->up.alloc(a->up.ctx, raw_size);
+    if (raw == NULL)
+        return 0;
+    chunk_t *c = (chunk_t *)(void *)raw;
+    c->raw_size = raw_size;
+    c->data = (unsigned char *)align_up_ptr((uintptr_t)(raw + sizeof(chunk_t)), a->granule);
+    c->data_size = data_size;
+    c->next = a->chunks;
+    a->chunks = c;
+    ann_no_access(c->data, data_size);
+    a->st.chunks++;
+    a->st.chunk_bytes += data_size;
+    note_upstream(a, raw_size, 0);
+    a->start_free = c->data;
+    a->end_free = c->data + data_size;
+    return 1;
+}
+
+/* SGI's _S_chunk_alloc: up to *nobjs blocks of cls bytes, contiguous, from
+ * the uncarved region, refilling it as needed.  On return *nobjs says how
+ * many were carved (>= 1); NULL when nothing could be found. */
+static unsigned char *chunk_alloc(sca_t *a, size_t cls, size_t *nobjs)
+{
+    for (;;) {
+        size_t total = cls * *nobjs; /* cls <= limit, nobjs <= batch: no overflow */
+        size_t left = (size_t)(a->end_free - a->start_free);
+        if (left >= cls) {
+            if (left < total) {
+                *nobjs = left / cls;
+                total = cls * *nobjs;
+            }
+            unsigned char *result = a->start_free;
+            a->start_free += total;
+            return result;
+        }
+        /* Too short for even one block: the leftover (a multiple of the
+         * granule, smaller than cls) goes to the list that fits it. */
+        if (left > 0)
+            list_push(a, class_index(a, left), a->start_free);
+        a->start_free = a->end_free = NULL;
+
+        size_t growth, want;
+        if (!ck_round_up(a->st.chunk_bytes >> 4, a->granule, &growth) ||
+            !ck_add(2 * total, growth, &want))
+            want = 0;
+        if (want != 0 && chunk_new(a, want))
+            continue;
+
+        /* Upstream refused: carve a free block of this class or a larger one. */
+        size_t idx = class_index(a, cls);
+        for (; idx < a->nclasses; idx++) {
+            unsigned char *b = list_pop(a, idx);
+            if (b != NULL) {
+                a->start_free = b;
+                a->end_free = b + class_size_of_index(a, idx);
+                a->st.borrows++;
+                break;
+            }
+        }
+        if (idx == a->nclasses)
+            return NULL;
+    }
+}
+
+/* SGI's _S_refill: one block of cls bytes for the caller, the rest of a
+ * batch onto the class's free list. */
+static void *refill(sca_t *a, size_t cls)
+{
+    size_t nobjs = a->batch;
+    unsigned char *run = chunk_alloc(a, cls, &nobjs);
+    if (run == NULL)
+        return NULL;
+    size_t idx = class_index(a, cls);
+    /* Push back to front so the list hands blocks out in address order. */
+    for (size_t i = nobjs; i-- > 1;)
+        list_push(a, idx, run + i * cls);
+    return run;
+}
+
+/* ---- large blocks --------------------------------------------------------- */
+
+static void large_link(sca_t *a, large_t *h)
+{
+    h->prev = &a->large;
+    h->next = a->large.next;
+    a->large.next->prev = h;
+    a->large.next = h;
+}
+
+static void large_unlink(large_t *h)
+{
+    h->prev->next = h->next;
+    h->next->prev = h->prev;
+}
+
+static void *large_alloc(sca_t *a, size_t req)
+{
+    size_t raw_size;
+    if (!ck_add(req, LARGE_HEADER, &raw_size))
+        return NULL;
+    large_t *h = a->up.alloc(a->up.ctx, raw_size);
+    if (h == NULL)
+        return NULL;
+    h->raw_size = raw_size;
+    large_link(a, h);
+    note_upstream(a, raw_size, 0);
+    a->st.large_blocks_live++;
+    return (unsigned char *)h + LARGE_HEADER;
+}
+
+static large_t *large_header(void *p)
+{
+    return (large_t *)(void *)((unsigned char *)p - LARGE_HEADER);
+}
+
+static void large_free(sca_t *a, void *p)
+{
+    large_t *h = large_header(p);
+    size_t raw_size = h->raw_size;
+    large_unlink(h);
+    a->up.free(a->up.ctx, h, raw_size);
+    note_upstream(a, 0, raw_size);
+    a->st.large_blocks_live = sat_sub(a->st.large_blocks_live, 1);
+}
+
+static void *large_realloc(sca_t *a, void *p, size_t new_req)
+{
+    size_t raw_size;
+    if (!ck_add(new_req, LARGE_HEADER, &raw_size))
+        return NULL;
+    large_t *h = large_header(p);
+    large_t *prev = h->prev, *next = h->next;
+    size_t old_raw = h->raw_size;
+    large_t *moved = a->up.realloc(a->up.ctx, h, old_raw, raw_size);
+    if (moved == NULL)
+        return NULL;
+    /* The neighbours still point at the old address: relink. */
+    moved->raw_size = raw_size;
+    prev->next = moved;
+    next->prev = moved;
+    note_upstream(a, raw_size, old_raw);
+    return (unsigned char *)moved + LARGE_HEADER;
+}
+
+/* ---- public API ----------------------------------------------------------- */
+
+sca_options_t sca_options_default(void)
+{
+    sca_options_t o = {SCA_DEFAULT_GRANULE, SCA_DEFAULT_SMALL_LIMIT, SCA_DEFAULT_REFILL_BATCH,
+                       alloc_upstream_malloc()};
+    return o;
+}
+
+static int options_valid(const sca_options_t *o)
+{
+    return is_pow2(o->granule) && o->granule >= sizeof(void *) && o->granule <= SCA_MAX_GRANULE &&
+           o->small_limit >= o->granule && o->small_limit % o->granule == 0 &&
+           o->small_limit / o->granule <= SCA_MAX_CLASSES && o->refill_batch >= 1 &&
+           o->refill_batch <= SCA_MAX_REFILL_BATCH && alloc_upstream_valid(&o->upstream);
+}
+
+sca_t *sca_create(const sca_options_t *opts)
+{
+    sca_options_t o = opts != NULL ? *opts : sca_options_default();
+    if (!options_valid(&o))
+        return NULL;
+    size_t nclasses = o.small_limit / o.granule;
+    size_t size = sizeof(sca_t) + nclasses * sizeof(size_class_t);
+    sca_t *a = o.upstream.alloc(o.upstream.ctx, size);
+    if (a == NULL)
+        return NULL;
+    memset(a, 0, size);
+    a->up = o.upstream;
+    a->granule = o.granule;
+    a->granule_shift = (unsigned)__builtin_ctzll((unsigned long long)o.granule);
+    a->small_limit = o.small_limit;
+    a->nclasses = nclasses;
+    a->batch = o.refill_batch;
+    a->instance_size = size;
+    a->large.prev = a->large.next = &a->large;
+    note_upstream(a, size, 0);
+    ann_pool_create(a);
+    return a;
+}
+
+void sca_destroy(sca_t *a)
+{
+    if (a == NULL)
+        return;
+    while (a->large.next != &a->large) {
+        large_t *h = a->large.next;
+        large_unlink(h);
+        a->up.free(a->up.ctx, h, h->raw_size);
+    }
+    chunk_t *c = a->chunks;
+    while (c != NULL) {
+        chunk_t *next = c->next;
+        ann_release(c->data, c->data_size);
+        a->up.free(a->up.ctx, c, c->raw_size);
+        c = next;
+    }
+    ann_pool_destroy(a);
+    alloc_upstream_t up = a->up;
+    up.free(up.ctx, a, a->instance_size);
+}
+
+size_t sca_class_size(const sca_t *a, size_t n)
+{
+    if (a == NULL)
+        return 0;
+    size_t req = n != 0 ? n : 1;
+    return req > a->small_limit ? req : class_size_of_index(a, class_index(a, req));
+}
+
+/* Allocate without touching the call counters (shared by reallocate). */
+static void *allocate_block(sca_t *a, size_t n)
+{
+    size_t req = n != 0 ? n : 1;
+    if (req > a->small_limit) {
+        void *p = large_alloc(a, req);
+        if (p != NULL)
+            note_requested(a, n, 0);
+        return p;
+    }
+    size_t idx = class_index(a, req);
+    size_t cls = class_size_of_index(a, idx);
+    void *p = list_pop(a, idx);
+    if (p == NULL)
+        p = refill(a, cls);
+    if (p == NULL)
+        return NULL;
+    ann_hand_out(a, p, req);
+    if (ALLOC_DEBUG >= 1) {
+        memset(p, FILL_HANDED_OUT, req);
+        ann_undefined(p, req);
+    }
+    a->class_bytes_live += cls;
+    a->st.small_blocks_live++;
+    note_requested(a, n, 0);
+    return p;
+}
+
+/* Free without touching the call counters.  Returns 0 if refused. */
+static int deallocate_block(sca_t *a, void *p, size_t n)
+{
+    size_t req = n != 0 ? n : 1;
+    if (req > a->small_limit) {
+        large_free(a, p);
+        note_requested(a, 0, n);
+        return 1;
+    }
+    size_t idx = class_index(a, req);
+    size_t cls = class_size_of_index(a, idx);
+    if (ALLOC_DEBUG >= 1 && !owns_small(a, p, cls))
+        return 0;
+    if (ALLOC_DEBUG >= 2 && on_free_list(a, idx, p))
+        return 0;
+    if (ALLOC_DEBUG >= 1)
+        memset(p, FILL_FREED, req);
+    ann_take_back(a, p, cls);
+    list_push(a, idx, p);
+    a->class_bytes_live = sat_sub(a->class_bytes_live, cls);
+    a->st.small_blocks_live = sat_sub(a->st.small_blocks_live, 1);
+    note_requested(a, 0, n);
+    return 1;
+}
+
+void *sca_allocate(sca_t *a, size_t n)
+{
+    if (a == NULL)
+        return NULL;
+    void *p = allocate_block(a, n);
+    if (p == NULL)
+        a->st.failed_requests++;
+    else
+        a->st.allocs++;
+    return p;
+}
+
+void sca_deallocate(sca_t *a, void *p, size_t n)
+{
+    if (a == NULL || p == NULL)
+        return;
+    if (deallocate_block(a, p, n))
+        a->st.frees++;
+    else
+        a->st.bad_frees++;
+}
+
+void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n)
+{
+    if (a == NULL)
+        return NULL;
+    if (p == NULL)
+        return sca_allocate(a, new_n);
+    size_t old_req = old_n != 0 ? old_n : 1, new_req = new_n != 0 ? new_n : 1;
+    void *q;
+    if (old_req > a->small_limit && new_req > a->small_limit) {
+        q = large_realloc(a, p, new_req);
+        if (q != NULL)
+            note_requested(a, new_n, old_n);
+    } else if (sca_class_size(a, old_n) == sca_class_size(a, new_n)) {
+        size_t cls = sca_class_size(a, new_n);
+        ann_resize(a, p, cls, new_req);
+        note_requested(a, new_n, old_n);
+        q = p;
+    } else {
+        q = allocate_block(a, new_n);
+        if (q != NULL) {
+            memcpy(q, p, old_n < new_n ? old_n : new_n);
+            deallocate_block(a, p, old_n);
+        }
+    }
+    if (q == NULL)
+        a->st.failed_requests++;
+    else
+        a->st.reallocs++;
+    return q;
+}
+
+sca_options_t sca_options(const sca_t *a)
+{
+    sca_options_t o;
+    memset(&o, 0, sizeof o);
+    if (a != NULL) {
+        o.granule = a->granule;
+        o.small_limit = a->small_limit;
+        o.refill_batch = a->batch;
+        o.upstream = a->up;
+    }
+    return o;
+}
+
+sca_stats_t sca_stats(const sca_t *a)
+{
+    sca_stats_t zero;
+    memset(&zero, 0, sizeof zero);
+    if (a == NULL)
+        return zero;
+    sca_stats_t st = a->st;
+    st.blocks_live = st.small_blocks_live + st.large_blocks_live;
+    return st;
+}
+
+/* ---- self-check ----------------------------------------------------------- */
+
+static size_t check_chunks(const sca_t *a)
+{
+    size_t bad = 0, n = 0, bytes = 0;
+    for (const chunk_t *c = a->chunks; c != NULL; c = c->next) {
+        if (++n > a->st.chunks)
+            return bad + 1; /* more chunks than counted: a cycle or a stray link */
+        bytes += c->data_size;
+        if (c->data_size % a->granule != 0 || (uintptr_t)c->data % a->granule != 0)
+            bad++;
+    }
+    if (n != a->st.chunks)
+        bad++;
+    if (bytes != a->st.chunk_bytes)
+        bad++;
+    return bad;
+}
+
+static size_t check_uncarved(const sca_t *a)
+{
+    if (a->start_free == NULL && a->end_free == NULL)
+        return 0;
+    if (a->start_free == NULL || a->end_free == NULL || a->start_free > a->end_free)
+        return 1;
+    size_t left = (size_t)(a->end_free - a->start_free);
+    const chunk_t *c = chunk_containing(a, a->start_free, left);
+    if (c == NULL || left % a->granule != 0 ||
+        ((uintptr_t)a->start_free - (uintptr_t)c->data) % a->granule != 0)
+        return 1;
+    return 0;
+}
+
+static size_t check_list(const sca_t *a, size_t idx, size_t *free_bytes)
+{
+    size_t bad = 0, n = 0, cls = class_size_of_index(a, idx);
+    const void *q = a->classes[idx].head;
+    while (q != NULL) {
+        if (++n > a->classes[idx].count)
+            return bad + 1; /* longer than counted: cycle or lost count */
+        if (!owns_small(a, q, cls))
+            return bad + 1; /* cannot follow a link out of our memory */
+        *free_bytes += cls;
+        q = ann_link_read((void *const *)q);
+    }
+    if (n != a->classes[idx].count)
+        bad++;
+    return bad;
+}
+
+size_t sca_check(const sca_t *a)
+{
+    if (a == NULL)
+        return 1;
+    size_t bad = check_chunks(a) + check_uncarved(a);
+    size_t free_bytes = 0, free_blocks = 0;
+    for (size_t i = 0; i < a->nclasses; i++) {
+        bad += check_list(a, i, &free_bytes);
+        free_blocks += a->classes[i].count;
+    }
+    if (free_blocks != a->st.free_list_blocks)
+        bad++;
+    size_t uncarved = (size_t)(a->end_free - a->start_free);
+    if (a->st.chunk_bytes != free_bytes + a->class_bytes_live + uncarved)
+        bad++;
+    size_t large = 0;
+    for (const large_t *h = a->large.next; h != &a->large; h = h->next) {
+        if (++large > a->st.large_blocks_live || h->next->prev != h) {
+            bad++;
+            break;
+        }
+    }
+    if (large != a->st.large_blocks_live)
+        bad++;
+    return bad;
+}

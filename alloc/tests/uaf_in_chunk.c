@@ -1,0 +1,40 @@
+/*
+ * uaf_in_chunk.c - a planted use-after-free inside allocator memory, which
+ * the annotations must make visible: ASan (poisoning) and memcheck (mempool
+ * client requests) must both report it.  Without the annotations the read
+ * lands in a valid malloc'd chunk and neither tool says a word.
+ *
+ * usage: uaf_in_chunk sca|rp
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc/rp.h"
+#include "alloc/sca.h"
+
+int main(int argc, char **argv)
+{
+    volatile unsigned char sink = 0;
+    if (argc == 2 && strcmp(argv[1], "sca") == 0) {
+        sca_t *a = sca_create(NULL);
+        unsigned char *p = sca_allocate(a, 24);
+        unsigned char *q = sca_allocate(a, 24); /* keeps the chunk busy */
+        memset(p, 1, 24);
+        sca_deallocate(a, p, 24);
+        sink = p[12]; /* use after deallocate, inside the chunk */
+        sca_deallocate(a, q, 24);
+        sca_destroy(a);
+    } else if (argc == 2 && strcmp(argv[1], "rp") == 0) {
+        rp_pool_t *pool = rp_create(4096, NULL);
+        unsigned char *p = rp_palloc(pool, 64);
+        memset(p, 1, 64);
+        rp_reset(pool);
+        sink = p[10]; /* use after reset, inside the pool block */
+        rp_destroy(pool);
+    } else {
+        fprintf(stderr, "usage: uaf_in_chunk sca|rp\n");
+        return 2;
+    }
+    printf("read %u: not reported\n", (unsigned)sink);
+    return 0;
+}
