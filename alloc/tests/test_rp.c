@@ -152,17 +152,17 @@ static void test_large(void)
     CHECK(l2 != NULL);
     CHECK_EQ(rp_stats(pool).large_nodes, 1);
 
-    /* Only the first five nodes are searched for reuse. */
-    void *l[6];
-    for (int i = 0; i < 6; i++)
+    /* Exactly the first five nodes are searched for reuse. */
+    void *l[5];
+    for (int i = 0; i < 5; i++)
         l[i] = rp_palloc(pool, 2000 + (size_t)i);
-    CHECK_EQ(rp_stats(pool).large_nodes, 7);
-    CHECK_EQ(rp_pfree(pool, l2), RP_OK); /* l2's node is the 7th, at the tail */
+    CHECK_EQ(rp_stats(pool).large_nodes, 6);
+    CHECK_EQ(rp_pfree(pool, l2), RP_OK); /* l2's node is the 6th: not searched */
     void *l3 = rp_palloc(pool, 3000);
-    CHECK_EQ(rp_stats(pool).large_nodes, 8);
-    CHECK_EQ(rp_pfree(pool, l[5]), RP_OK); /* the head: found at once */
+    CHECK_EQ(rp_stats(pool).large_nodes, 7);
+    CHECK_EQ(rp_pfree(pool, l[1]), RP_OK); /* now the 5th: found */
     void *l4 = rp_palloc(pool, 3000);
-    CHECK_EQ(rp_stats(pool).large_nodes, 8);
+    CHECK_EQ(rp_stats(pool).large_nodes, 7);
     (void)l3;
     (void)l4;
 
