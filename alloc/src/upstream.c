@@ -1,4 +1,12 @@
-/* upstream.c - the default upstream: libc malloc, free and realloc. */
+/*
+ * upstream.c - the default upstream: libc malloc, free and realloc.
+ *
+ * Requests above PTRDIFF_MAX are refused here, before libc sees them: no
+ * object may be that large (the pool bounds-checks by pointer subtraction),
+ * glibc would refuse them anyway, and memcheck reports such a size passed to
+ * malloc as an error of the caller.
+ */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "alloc/upstream.h"
@@ -6,7 +14,7 @@
 static void *libc_alloc(void *ctx, size_t n)
 {
     (void)ctx;
-    return malloc(n);
+    return n <= PTRDIFF_MAX ? malloc(n) : NULL;
 }
 
 static void libc_free(void *ctx, void *p, size_t n)
@@ -20,7 +28,7 @@ static void *libc_realloc(void *ctx, void *p, size_t old_n, size_t new_n)
 {
     (void)ctx;
     (void)old_n;
-    return realloc(p, new_n);
+    return new_n <= PTRDIFF_MAX ? realloc(p, new_n) : NULL;
 }
 
 alloc_upstream_t alloc_upstream_malloc(void)

@@ -32,8 +32,9 @@ typedef struct alloc_upstream {
     void *ctx;
 } alloc_upstream_t;
 
-/* The default upstream: libc malloc / free / realloc, no context.
- * Never fails to return a value; the returned struct is a copy. */
+/* The default upstream: libc malloc / free / realloc, no context.  Sizes
+ * above PTRDIFF_MAX are refused (NULL) without calling libc.  The returned
+ * struct is a copy. */
 alloc_upstream_t alloc_upstream_malloc(void);
 
 /* 1 if u has all three function pointers set, 0 otherwise (u NULL: 0). */
