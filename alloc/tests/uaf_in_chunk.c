@@ -2,9 +2,13 @@
  * uaf_in_chunk.c - a planted use-after-free inside allocator memory, which
  * the annotations must make visible: ASan (poisoning) and memcheck (mempool
  * client requests) must both report it.  Without the annotations the read
- * lands in a valid malloc'd chunk and neither tool says a word.
+ * lands in a valid malloc'd chunk and neither tool says a word.  (ASan names a
+ * read inside a partly poisoned 8-byte granule "unknown-crash".)
  *
- * usage: uaf_in_chunk sca|rp
+ * usage: uaf_in_chunk sca|rp|overflow
+ *   sca       read a size-class block after deallocating it
+ *   rp        read a pool block after rp_reset
+ *   overflow  read one byte past a 20-byte block (class 24): its slack
  */
 #include <stdio.h>
 #include <string.h>
@@ -31,8 +35,18 @@ int main(int argc, char **argv)
         rp_reset(pool);
         sink = p[10]; /* use after reset, inside the pool block */
         rp_destroy(pool);
+    } else if (argc == 2 && strcmp(argv[1], "overflow") == 0) {
+        sca_t *a = sca_create(NULL);
+        unsigned char *p = sca_allocate(a, 20);
+        unsigned char *q = sca_allocate(a, 20);
+        memset(p, 1, 20);
+        memset(q, 1, 20);
+        sink = p[20]; /* one past the end, still inside the 24-byte class */
+        sca_deallocate(a, p, 20);
+        sca_deallocate(a, q, 20);
+        sca_destroy(a);
     } else {
-        fprintf(stderr, "usage: uaf_in_chunk sca|rp\n");
+        fprintf(stderr, "usage: uaf_in_chunk sca|rp|overflow\n");
         return 2;
     }
     printf("read %u: not reported\n", (unsigned)sink);
