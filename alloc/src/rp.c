@@ -69,14 +69,17 @@ static void note_upstream(rp_pool_t *pool, size_t add, size_t sub)
         pool->st.upstream_bytes_peak = pool->st.upstream_bytes_held;
 }
 
-static void note_requested(rp_pool_t *pool)
+/* On the hot path: an add, a compare and a rare store.  The small bytes are
+ * derived (live - large) when the statistics are read. */
+static inline void note_requested(rp_pool_t *pool, size_t add)
 {
-    pool->st.bytes_requested_live = pool->st.small_bytes_live + pool->st.large_bytes_live;
-    if (pool->st.bytes_requested_live > pool->st.bytes_requested_peak)
-        pool->st.bytes_requested_peak = pool->st.bytes_requested_live;
+    size_t live = pool->st.bytes_requested_live + add;
+    pool->st.bytes_requested_live = live;
+    if (live > pool->st.bytes_requested_peak)
+        pool->st.bytes_requested_peak = live;
 }
 
-static void hand_out(rp_pool_t *pool, void *m, size_t size)
+static inline void hand_out(rp_pool_t *pool, void *m, size_t size)
 {
     ann_hand_out(pool, m, size);
     if (ALLOC_DEBUG >= 1) {
@@ -176,7 +179,7 @@ static void *large_alloc(rp_pool_t *pool, size_t size, size_t alignment)
     pool->st.large_blocks_live++;
     pool->st.large_bytes_live += size;
     note_upstream(pool, raw_size, 0);
-    note_requested(pool);
+    note_requested(pool, size);
     return p;
 }
 
@@ -185,27 +188,25 @@ static void large_release(rp_pool_t *pool, large_t *l)
     pool->up.free(pool->up.ctx, l->raw, l->raw_size);
     note_upstream(pool, 0, l->raw_size);
     pool->st.large_blocks_live = sat_sub(pool->st.large_blocks_live, 1);
-    pool->st.large_bytes_live = sat_sub(pool->st.large_bytes_live, l->size);
+    pool->st.large_bytes_live -= l->size;
+    pool->st.bytes_requested_live -= l->size;
     l->alloc = NULL;
     l->raw = NULL;
     l->raw_size = l->size = 0;
-    note_requested(pool);
 }
 
 /* ---- allocation entry points --------------------------------------------- */
 
-static void *pool_alloc(rp_pool_t *pool, size_t size, int align)
+/* Everything the fast path in pool_alloc does not finish. */
+__attribute__((noinline)) static void *pool_alloc_slow(rp_pool_t *pool, size_t size, int align)
 {
-    if (pool == NULL)
-        return NULL;
     size_t req = size != 0 ? size : 1;
     void *m;
     if (req <= pool->max) {
         m = small_alloc(pool, req, align);
         if (m != NULL) {
             hand_out(pool, m, req);
-            pool->st.small_bytes_live += size;
-            note_requested(pool);
+            note_requested(pool, size);
         }
     } else {
         m = large_alloc(pool, req, RP_ALIGNMENT);
@@ -213,6 +214,27 @@ static void *pool_alloc(rp_pool_t *pool, size_t size, int align)
     if (m == NULL)
         pool->st.failed_requests++;
     return m;
+}
+
+static inline void *pool_alloc(rp_pool_t *pool, size_t size, int align)
+{
+    if (pool == NULL)
+        return NULL;
+    /* Fast path: the current block has room.  size 0 wraps to SIZE_MAX and
+     * takes the slow path, which serves it as 1. */
+    if (size - 1 < pool->max) {
+        block_t *b = pool->current;
+        unsigned char *m = b->last;
+        if (align)
+            m = (unsigned char *)align_up_ptr((uintptr_t)m, RP_ALIGNMENT);
+        if (m <= b->end && (size_t)(b->end - m) >= size) {
+            b->last = m + size;
+            hand_out(pool, m, size);
+            note_requested(pool, size);
+            return m;
+        }
+    }
+    return pool_alloc_slow(pool, size, align);
 }
 
 void *rp_palloc(rp_pool_t *pool, size_t size)
@@ -355,9 +377,8 @@ void rp_reset(rp_pool_t *pool)
         b->failed = 0;
     }
     pool->current = &pool->first;
-    pool->st.small_bytes_live = 0;
+    pool->st.bytes_requested_live = pool->st.large_bytes_live; /* 0: all released */
     pool->st.resets++;
-    note_requested(pool);
 }
 
 void rp_destroy(rp_pool_t *pool)
@@ -387,9 +408,13 @@ size_t rp_max(const rp_pool_t *pool)
 
 rp_stats_t rp_stats(const rp_pool_t *pool)
 {
-    rp_stats_t zero;
-    memset(&zero, 0, sizeof zero);
-    return pool != NULL ? pool->st : zero;
+    rp_stats_t st;
+    memset(&st, 0, sizeof st);
+    if (pool != NULL) {
+        st = pool->st;
+        st.small_bytes_live = st.bytes_requested_live - st.large_bytes_live;
+    }
+    return st;
 }
 
 /* ---- self-check ----------------------------------------------------------- */
@@ -479,7 +504,12 @@ size_t rp_check(const rp_pool_t *pool)
     if (!ck_mul(pool->st.blocks, pool->block_size, &block_bytes) ||
         pool->st.upstream_bytes_held != block_bytes + large_raw)
         bad++;
-    if (pool->st.bytes_requested_live != pool->st.small_bytes_live + pool->st.large_bytes_live)
+    /* The caller's small bytes fit in what the blocks have handed out. */
+    size_t used = 0, steps = 0;
+    for (const block_t *b = &pool->first; b != NULL && steps <= pool->st.blocks; b = b->next, steps++)
+        used += (size_t)(b->last - block_data(pool, b));
+    if (pool->st.bytes_requested_live < pool->st.large_bytes_live ||
+        pool->st.bytes_requested_live - pool->st.large_bytes_live > used)
         bad++;
     if (pool->max > RP_MAX_ALLOC_FROM_POOL || pool->max > pool->block_size - POOL_HEADER)
         bad++;

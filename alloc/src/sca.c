@@ -43,7 +43,8 @@ _Static_assert(LARGE_HEADER % _Alignof(max_align_t) == 0, "large blocks stay ali
 
 typedef struct size_class {
     void *head;
-    size_t count;
+    size_t count;              /* blocks on the free list */
+    size_t live;               /* blocks of this class handed out */
 } size_class_t;
 
 struct sca {
@@ -57,8 +58,8 @@ struct sca {
     unsigned char *start_free, *end_free;
     chunk_t *chunks;
     large_t large;             /* sentinel of the circular large list */
-    size_t class_bytes_live;   /* live small blocks, in class sizes */
-    sca_stats_t st;
+    sca_stats_t st;            /* the counts kept on the slow paths; the
+                                * per-class ones are summed by sca_stats */
     size_class_t classes[];    /* nclasses entries */
 };
 
@@ -81,11 +82,19 @@ static void note_upstream(sca_t *a, size_t add, size_t sub)
         a->st.upstream_bytes_peak = a->st.upstream_bytes_held;
 }
 
-static void note_requested(sca_t *a, size_t add, size_t sub)
+/* On the hot path: keep it to an add, a compare and a rare store.  A pure
+ * release cannot raise the peak: note_released skips the compare. */
+static inline void note_requested(sca_t *a, size_t add, size_t sub)
 {
-    a->st.bytes_requested_live = sat_sub(a->st.bytes_requested_live, sub) + add;
-    if (a->st.bytes_requested_live > a->st.bytes_requested_peak)
-        a->st.bytes_requested_peak = a->st.bytes_requested_live;
+    size_t live = a->st.bytes_requested_live - sub + add;
+    a->st.bytes_requested_live = live;
+    if (live > a->st.bytes_requested_peak)
+        a->st.bytes_requested_peak = live;
+}
+
+static inline void note_released(sca_t *a, size_t n)
+{
+    a->st.bytes_requested_live -= n;
 }
 
 static void list_push(sca_t *a, size_t idx, void *block)
@@ -93,7 +102,6 @@ static void list_push(sca_t *a, size_t idx, void *block)
     ann_link_write((void **)block, a->classes[idx].head);
     a->classes[idx].head = block;
     a->classes[idx].count++;
-    a->st.free_list_blocks++;
 }
 
 static void *list_pop(sca_t *a, size_t idx)
@@ -103,7 +111,6 @@ static void *list_pop(sca_t *a, size_t idx)
         return NULL;
     a->classes[idx].head = ann_link_read((void *const *)block);
     a->classes[idx].count--;
-    a->st.free_list_blocks--;
     return block;
 }
 
@@ -363,41 +370,70 @@ size_t sca_class_size(const sca_t *a, size_t n)
     return req > a->small_limit ? req : class_size_of_index(a, class_index(a, req));
 }
 
-/* Allocate without touching the call counters (shared by reallocate). */
-static void *allocate_block(sca_t *a, size_t n)
+/* The hand-out common to every small block: annotations, debug fill, counts. */
+static inline void *hand_out(sca_t *a, size_class_t *c, void *p, size_t n)
 {
     size_t req = n != 0 ? n : 1;
-    if (req > a->small_limit) {
-        void *p = large_alloc(a, req);
-        if (p != NULL)
-            note_requested(a, n, 0);
-        return p;
-    }
-    size_t idx = class_index(a, req);
-    size_t cls = class_size_of_index(a, idx);
-    void *p = list_pop(a, idx);
-    if (p == NULL)
-        p = refill(a, cls);
-    if (p == NULL)
-        return NULL;
     ann_hand_out(a, p, req);
     if (ALLOC_DEBUG >= 1) {
         memset(p, FILL_HANDED_OUT, req);
         ann_undefined(p, req);
     }
-    a->class_bytes_live += cls;
-    a->st.small_blocks_live++;
+    c->live++;
     note_requested(a, n, 0);
     return p;
 }
 
-/* Free without touching the call counters.  Returns 0 if refused. */
-static int deallocate_block(sca_t *a, void *p, size_t n)
+/* Every allocation the fast path in sca_allocate does not finish. */
+/* Kept out of line so the fast path needs no stack frame. */
+__attribute__((noinline)) static void *allocate_slow(sca_t *a, size_t n)
+{
+    size_t req = n != 0 ? n : 1;
+    void *p;
+    if (req > a->small_limit) {
+        p = large_alloc(a, req);
+        if (p != NULL)
+            note_requested(a, n, 0);
+    } else {
+        size_t idx = class_index(a, req);
+        p = list_pop(a, idx);
+        if (p == NULL)
+            p = refill(a, class_size_of_index(a, idx));
+        if (p != NULL)
+            hand_out(a, &a->classes[idx], p, n);
+    }
+    if (p == NULL)
+        a->st.failed_requests++;
+    return p;
+}
+
+void *sca_allocate(sca_t *a, size_t n)
+{
+    if (a == NULL)
+        return NULL;
+    /* Fast path: a small class with a free block.  n == 0 wraps to SIZE_MAX
+     * and takes the slow path, which serves it as 1. */
+    size_t m = n - 1;
+    if (m < a->small_limit) {
+        size_class_t *c = &a->classes[m >> a->granule_shift];
+        void *p = c->head;
+        if (p != NULL) {
+            c->head = ann_link_read((void *const *)p);
+            c->count--;
+            return hand_out(a, c, p, n);
+        }
+    }
+    return allocate_slow(a, n);
+}
+
+/* Every deallocation the fast path does not finish, with the ALLOC_DEBUG
+ * checks.  Returns 0 if p was refused. */
+__attribute__((noinline)) static int deallocate_slow(sca_t *a, void *p, size_t n)
 {
     size_t req = n != 0 ? n : 1;
     if (req > a->small_limit) {
         large_free(a, p);
-        note_requested(a, 0, n);
+        note_released(a, n);
         return 1;
     }
     size_t idx = class_index(a, req);
@@ -410,31 +446,28 @@ static int deallocate_block(sca_t *a, void *p, size_t n)
         memset(p, FILL_FREED, req);
     ann_take_back(a, p, cls);
     list_push(a, idx, p);
-    a->class_bytes_live = sat_sub(a->class_bytes_live, cls);
-    a->st.small_blocks_live = sat_sub(a->st.small_blocks_live, 1);
-    note_requested(a, 0, n);
+    a->classes[idx].live--;
+    note_released(a, n);
     return 1;
-}
-
-void *sca_allocate(sca_t *a, size_t n)
-{
-    if (a == NULL)
-        return NULL;
-    void *p = allocate_block(a, n);
-    if (p == NULL)
-        a->st.failed_requests++;
-    else
-        a->st.allocs++;
-    return p;
 }
 
 void sca_deallocate(sca_t *a, void *p, size_t n)
 {
     if (a == NULL || p == NULL)
         return;
-    if (deallocate_block(a, p, n))
-        a->st.frees++;
-    else
+    /* Fast path (release builds): a small block goes on its list. */
+    size_t m = n - 1;
+    if (ALLOC_DEBUG == 0 && m < a->small_limit) {
+        size_class_t *c = &a->classes[m >> a->granule_shift];
+        ann_take_back(a, p, (size_t)((m >> a->granule_shift) + 1) << a->granule_shift);
+        ann_link_write((void **)p, c->head);
+        c->head = p;
+        c->count++;
+        c->live--;
+        note_released(a, n);
+        return;
+    }
+    if (!deallocate_slow(a, p, n))
         a->st.bad_frees++;
 }
 
@@ -448,24 +481,23 @@ void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n)
     void *q;
     if (old_req > a->small_limit && new_req > a->small_limit) {
         q = large_realloc(a, p, new_req);
-        if (q != NULL)
-            note_requested(a, new_n, old_n);
+        if (q == NULL) {
+            a->st.failed_requests++;
+            return NULL;
+        }
+        note_requested(a, new_n, old_n);
     } else if (sca_class_size(a, old_n) == sca_class_size(a, new_n)) {
-        size_t cls = sca_class_size(a, new_n);
-        ann_resize(a, p, cls, new_req);
+        ann_resize(a, p, sca_class_size(a, new_n), new_req);
         note_requested(a, new_n, old_n);
         q = p;
     } else {
-        q = allocate_block(a, new_n);
-        if (q != NULL) {
-            memcpy(q, p, old_n < new_n ? old_n : new_n);
-            deallocate_block(a, p, old_n);
-        }
+        q = sca_allocate(a, new_n); /* counts its own failure */
+        if (q == NULL)
+            return NULL;
+        memcpy(q, p, old_n < new_n ? old_n : new_n);
+        sca_deallocate(a, p, old_n);
     }
-    if (q == NULL)
-        a->st.failed_requests++;
-    else
-        a->st.reallocs++;
+    a->st.reallocs++;
     return q;
 }
 
@@ -489,6 +521,10 @@ sca_stats_t sca_stats(const sca_t *a)
     if (a == NULL)
         return zero;
     sca_stats_t st = a->st;
+    for (size_t i = 0; i < a->nclasses; i++) {
+        st.small_blocks_live += a->classes[i].live;
+        st.free_list_blocks += a->classes[i].count;
+    }
     st.blocks_live = st.small_blocks_live + st.large_blocks_live;
     return st;
 }
@@ -548,15 +584,13 @@ size_t sca_check(const sca_t *a)
     if (a == NULL)
         return 1;
     size_t bad = check_chunks(a) + check_uncarved(a);
-    size_t free_bytes = 0, free_blocks = 0;
+    size_t free_bytes = 0, live_bytes = 0;
     for (size_t i = 0; i < a->nclasses; i++) {
         bad += check_list(a, i, &free_bytes);
-        free_blocks += a->classes[i].count;
+        live_bytes += a->classes[i].live * class_size_of_index(a, i);
     }
-    if (free_blocks != a->st.free_list_blocks)
-        bad++;
     size_t uncarved = (size_t)(a->end_free - a->start_free);
-    if (a->st.chunk_bytes != free_bytes + a->class_bytes_live + uncarved)
+    if (a->st.chunk_bytes != free_bytes + live_bytes + uncarved)
         bad++;
     size_t large = 0;
     for (const large_t *h = a->large.next; h != &a->large; h = h->next) {

@@ -59,7 +59,7 @@ typedef struct sca_stats {
     size_t chunks;                /* chunks taken from upstream */
     size_t chunk_bytes;           /* their total size (heap_size in SGI) */
     size_t free_list_blocks;      /* blocks sitting on free lists */
-    size_t allocs, frees, reallocs;
+    size_t reallocs;              /* successful reallocate calls */
     size_t failed_requests;       /* allocate/reallocate calls that returned NULL */
     size_t borrows;               /* refills served by carving a larger free block */
     size_t bad_frees;             /* deallocations refused by the ALLOC_DEBUG checks */
