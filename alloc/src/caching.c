@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc/upstream.h"
+#include "upstream_pick.h"
 
 static void *caching_alloc(void *ctx, size_t n)
 {
@@ -42,15 +43,11 @@ static void *caching_realloc(void *ctx, void *p, size_t old_n, size_t new_n)
 
 int alloc_caching_init(alloc_caching_t *c, const alloc_upstream_t *parent, size_t capacity)
 {
-    alloc_upstream_t libc = alloc_upstream_malloc();
-    if (c == NULL)
-        return -1;
-    if (parent == NULL)
-        parent = &libc;
-    if (!alloc_upstream_valid(parent))
+    alloc_upstream_t up;
+    if (c == NULL || !upstream_pick(parent, &up))
         return -1;
     memset(c, 0, sizeof *c);
-    c->parent = *parent;
+    c->parent = up;
     c->capacity = capacity < ALLOC_CACHING_MAX ? capacity : ALLOC_CACHING_MAX;
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alloc/upstream.h"
+#include "upstream_pick.h"
 #include "checked.h"
 
 typedef struct block_header {
@@ -120,15 +121,11 @@ static void *counting_realloc(void *ctx, void *p, size_t old_n, size_t new_n)
 
 int alloc_counting_init(alloc_counting_t *c, const alloc_upstream_t *parent)
 {
-    alloc_upstream_t libc = alloc_upstream_malloc();
-    if (c == NULL)
-        return -1;
-    if (parent == NULL)
-        parent = &libc;
-    if (!alloc_upstream_valid(parent))
+    alloc_upstream_t up;
+    if (c == NULL || !upstream_pick(parent, &up))
         return -1;
     memset(c, 0, sizeof *c);
-    c->parent = *parent;
+    c->parent = up;
     return 0;
 }
 

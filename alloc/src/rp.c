@@ -17,6 +17,7 @@
 #include "alloc/rp.h"
 #include "annotate.h"
 #include "checked.h"
+#include "upstream_pick.h"
 
 #define FILL_HANDED_OUT 0xa5
 #define FILL_RESET 0xdd
@@ -309,8 +310,8 @@ rp_cleanup_t *rp_cleanup_add(rp_pool_t *pool, size_t size)
 
 rp_pool_t *rp_create(size_t size, const alloc_upstream_t *upstream)
 {
-    alloc_upstream_t up = upstream != NULL ? *upstream : alloc_upstream_malloc();
-    if (!alloc_upstream_valid(&up))
+    alloc_upstream_t up;
+    if (!upstream_pick(upstream, &up))
         return NULL;
     if (size < RP_MIN_POOL_SIZE)
         size = RP_MIN_POOL_SIZE;
