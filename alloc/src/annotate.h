@@ -9,7 +9,7 @@
  *   ann_pool_create/destroy   a Valgrind mempool per allocator instance
  *   ann_hand_out(pool, p, n)  p..p+n becomes a live block (undefined contents)
  *   ann_take_back(pool, p, n) the live block at p ends; p..p+n is no-access
- *   ann_resize(pool, p, cap, n) a live block keeps p, now n bytes of cap
+ *   ann_resize(pool, p, cap, old, n) a live block keeps p, now n bytes of cap
  *   ann_no_access(p, n)       allocator-owned, not handed out
  *   ann_release(p, n)         memory goes back to upstream: lift every mark
  *   ann_link_read/write       the allocator's own access to a link stored
@@ -100,12 +100,20 @@ static inline void ann_take_back(const void *pool, void *p, size_t n)
     ANN_ASAN_POISON(p, n);
 }
 
-static inline void ann_resize(const void *pool, void *p, size_t cap, size_t n)
+/* A live block at p (capacity cap) changes from old_n to n bytes in place:
+ * growth makes the new bytes addressable (undefined), shrinking makes the
+ * cut tail no-access.  MEMPOOL_CHANGE alone only updates the record. */
+static inline void ann_resize(const void *pool, void *p, size_t cap, size_t old_n, size_t n)
 {
     (void)pool;
+    (void)old_n;
     ANN_ASAN_POISON(p, cap);
     ANN_ASAN_UNPOISON(p, n);
     ANN_VG(VALGRIND_MEMPOOL_CHANGE(pool, p, p, n));
+    if (n > old_n)
+        ANN_VG(VALGRIND_MAKE_MEM_UNDEFINED((unsigned char *)p + old_n, n - old_n));
+    else if (n < old_n)
+        ANN_VG(VALGRIND_MAKE_MEM_NOACCESS((unsigned char *)p + n, old_n - n));
 }
 
 /* Mark a freshly handed-out block undefined again after a debug fill, so

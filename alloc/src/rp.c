@@ -91,9 +91,9 @@ static inline void hand_out(rp_pool_t *pool, void *m, size_t size)
 
 /* ---- small allocations ---------------------------------------------------- */
 
-/* nginx's ngx_palloc_block: append a block, serve size from it, and count a
- * failure on every block from `current` on (skipping those failing > 4). */
-static void *small_from_new_block(rp_pool_t *pool, size_t size)
+/* Append a new block after `tail` and serve size bytes from its start.
+ * If the tail itself has failed too often, the new block becomes current. */
+static void *small_from_new_block(rp_pool_t *pool, block_t *tail, size_t size)
 {
     unsigned char *raw = pool->up.alloc(pool->up.ctx, pool->block_size);
     if (raw == NULL)
@@ -105,22 +105,25 @@ static void *small_from_new_block(rp_pool_t *pool, size_t size)
     unsigned char *m = raw + BLOCK_HEADER; /* aligned, asked or not, as in nginx */
     b->last = m + size;
     ann_no_access(m, (size_t)(b->end - m));
-
-    block_t *p;
-    for (p = pool->current; p->next != NULL; p = p->next) {
-        if (p->failed++ > RP_FAILED_SKIP)
-            pool->current = p->next;
-    }
-    p->next = b;
+    tail->next = b;
+    if (tail->failed > RP_FAILED_SKIP)
+        pool->current = b;
     pool->st.blocks++;
     note_upstream(pool, pool->block_size, 0);
     return m;
 }
 
-/* nginx's ngx_palloc_small, without the caller-visible bookkeeping. */
+/* nginx's ngx_palloc_small + ngx_palloc_block: the first block from
+ * `current` on with room serves the request, else a new block does.
+ *
+ * Unlike nginx, every block the walk passes over counts a failure, not only
+ * when a new block ends up appended: a reset keeps all blocks, so after one
+ * no block is ever appended again and nginx's rule would leave `current` on
+ * the first block for good, walking the whole chain on every request. */
 static void *small_alloc(rp_pool_t *pool, size_t size, int align)
 {
-    for (block_t *p = pool->current; p != NULL; p = p->next) {
+    block_t *p = pool->current;
+    for (;;) {
         unsigned char *m = p->last;
         if (align)
             m = (unsigned char *)align_up_ptr((uintptr_t)m, RP_ALIGNMENT);
@@ -128,8 +131,12 @@ static void *small_alloc(rp_pool_t *pool, size_t size, int align)
             p->last = m + size;
             return m;
         }
+        if (p->failed++ > RP_FAILED_SKIP && p->next != NULL)
+            pool->current = p->next;
+        if (p->next == NULL)
+            return small_from_new_block(pool, p, size);
+        p = p->next;
     }
-    return small_from_new_block(pool, size);
 }
 
 /* Pool memory for the pool's own records (large nodes, cleanups). */

@@ -487,7 +487,7 @@ void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n)
         }
         note_requested(a, new_n, old_n);
     } else if (sca_class_size(a, old_n) == sca_class_size(a, new_n)) {
-        ann_resize(a, p, sca_class_size(a, new_n), new_req);
+        ann_resize(a, p, sca_class_size(a, new_n), old_req, new_req);
         note_requested(a, new_n, old_n);
         q = p;
     } else {

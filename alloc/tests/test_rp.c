@@ -106,8 +106,8 @@ static void test_small_alloc(void)
     teardown(&f);
 }
 
-/* nginx: each new block counts a failure on every block it passed; a block
- * that fails more than 4 times is skipped from then on. */
+/* Every block a request passes over counts a failure; a block that fails
+ * more than 4 times is skipped from then on. */
 static void test_current_skips(void)
 {
     fixture_t f;
@@ -115,21 +115,29 @@ static void test_current_skips(void)
     rp_pool_t *pool = f.pool;
     size_t max = rp_max(pool);
     unsigned char *first = rp_palloc(pool, 16);
-    /* Six new blocks: the first block is passed over five times. */
-    for (int i = 0; i < 6; i++)
+    /* Five requests too big for the first block: it fails five times. */
+    for (int i = 0; i < 5; i++)
         CHECK(rp_palloc(pool, max) != NULL);
-    CHECK_EQ(rp_stats(pool).blocks, 7);
+    CHECK_EQ(rp_stats(pool).blocks, 6);
     unsigned char *still = rp_palloc(pool, 16);
     CHECK(same_block(still, first, 1024));
-    /* The seventh new block makes it fail a sixth time: skipped. */
+    /* The sixth failure is one more than 4 + 1: skipped. */
     CHECK(rp_palloc(pool, max) != NULL);
     unsigned char *moved = rp_palloc(pool, 16);
     CHECK(!same_block(moved, first, 1024));
-    /* A reset makes the first block current again. */
+    /* A reset makes the first block current again, with a clean count. */
     rp_reset(pool);
     unsigned char *again = rp_palloc(pool, 16);
     CHECK(again == first);
-    CHECK_EQ(rp_stats(pool).blocks, 8); /* blocks are kept */
+    CHECK_EQ(rp_stats(pool).blocks, 7); /* blocks are kept */
+
+    /* After a reset no block is appended, yet current still moves on: six
+     * requests that do not fit the first block's rest make it skipped. */
+    for (int i = 0; i < 6; i++)
+        CHECK(rp_palloc(pool, max) != NULL);
+    CHECK_EQ(rp_stats(pool).blocks, 7);
+    moved = rp_palloc(pool, 16);
+    CHECK(!same_block(moved, first, 1024));
     teardown(&f);
 }
 

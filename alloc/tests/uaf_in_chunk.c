@@ -9,6 +9,8 @@
  *   sca       read a size-class block after deallocating it
  *   rp        read a pool block after rp_reset
  *   overflow  read one byte past a 20-byte block (class 24): its slack
+ *   shrunk    read past the new end of a block shrunk in place (40 -> 33)
+ *   grown     (clean) write the last byte of a block grown in place (52 -> 56)
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,8 +47,25 @@ int main(int argc, char **argv)
         sca_deallocate(a, p, 20);
         sca_deallocate(a, q, 20);
         sca_destroy(a);
+    } else if (argc == 2 && strcmp(argv[1], "shrunk") == 0) {
+        sca_t *a = sca_create(NULL);
+        unsigned char *p = sca_allocate(a, 40);
+        memset(p, 1, 40);
+        p = sca_reallocate(a, p, 40, 33); /* same class: in place */
+        sink = p[36];
+        sca_deallocate(a, p, 33);
+        sca_destroy(a);
+    } else if (argc == 2 && strcmp(argv[1], "grown") == 0) {
+        sca_t *a = sca_create(NULL);
+        unsigned char *p = sca_allocate(a, 52);
+        memset(p, 1, 52);
+        p = sca_reallocate(a, p, 52, 56); /* same class: in place */
+        p[55] = 2;
+        sink = p[55];
+        sca_deallocate(a, p, 56);
+        sca_destroy(a);
     } else {
-        fprintf(stderr, "usage: uaf_in_chunk sca|rp|overflow\n");
+        fprintf(stderr, "usage: uaf_in_chunk sca|rp|overflow|shrunk|grown\n");
         return 2;
     }
     printf("read %u: not reported\n", (unsigned)sink);

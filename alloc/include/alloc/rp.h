@@ -4,9 +4,11 @@
  * A pool is a chain of blocks of one size (the size given to rp_create).
  * Small requests (at most rp_max(pool) bytes) bump a pointer inside a block;
  * when no block in the chain from `current` on has room, a new block is
- * appended, and every block passed over on the way counts a failure: a block
+ * appended.  Every block a request passes over counts a failure, and a block
  * that has failed more than 4 times is skipped from then on (`current` moves
- * past it).  Larger requests go to upstream and are listed so that rp_pfree,
+ * past it).  (nginx counts failures only when a block is appended; after a
+ * reset, which keeps the blocks, that would pin `current` to the first block
+ * and make every request walk the chain.)  Larger requests go to upstream and are listed so that rp_pfree,
  * rp_reset and rp_destroy can give them back; list nodes emptied by rp_pfree
  * are reused by later large requests (the first few nodes are searched).
  *
