@@ -1,0 +1,64 @@
+/*
+ * sca.c - our size-class allocator (alloc/include/alloc/sca.h), default
+ * options (granule 8, small limit 128, batch 20).  Sized free, as SGI's
+ * interface asks.  Held bytes: the counting upstream (exact).
+ */
+#include "adapter.h"
+#include "alloc/sca.h"
+#include "ours_env.h"
+
+static void *sca_adapter_open(const bench_open_opts *o)
+{
+    return ours_env_open(o, 1);
+}
+
+static void *sca_adapter_create(void *env)
+{
+    sca_options_t opts = sca_options_default();
+    opts.upstream = ((ours_env *)env)->up;
+    return sca_create(&opts);
+}
+
+static void sca_adapter_destroy(void *env, void *inst)
+{
+    (void)env;
+    sca_destroy((sca_t *)inst);
+}
+
+static void *sca_adapter_alloc(void *inst, size_t n)
+{
+    return sca_allocate((sca_t *)inst, n);
+}
+
+static void sca_adapter_free(void *inst, void *p, size_t n)
+{
+    sca_deallocate((sca_t *)inst, p, n);
+}
+
+static void *sca_adapter_realloc(void *inst, void *p, size_t old_n, size_t new_n)
+{
+    return sca_reallocate((sca_t *)inst, p, old_n, new_n);
+}
+
+static const bench_adapter sca_adapter = {
+    .name = "sca",
+    .caps = BENCH_CAP_FREE | BENCH_CAP_SIZED_FREE | BENCH_CAP_REALLOC | BENCH_CAP_DESTROY_FREES |
+            BENCH_CAP_CAN_FAIL,
+    .workloads = BENCH_W_CHURN | BENCH_W_LIFO | BENCH_W_LIFECYCLE | BENCH_W_LIFECYCLE_CREATE |
+                 BENCH_W_REALLOC | BENCH_W_TRACE,
+    .held_source = "counting upstream",
+    .open = sca_adapter_open,
+    .close = ours_env_close,
+    .create = sca_adapter_create,
+    .destroy = sca_adapter_destroy,
+    .alloc = sca_adapter_alloc,
+    .free = sca_adapter_free,
+    .realloc = sca_adapter_realloc,
+    .reset = bench_adapter_missing_reset,
+    .held_bytes = ours_env_held,
+};
+
+#define BENCH_ADAPTER sca_adapter
+#define BENCH_ADAPTER_ID sca
+#define BENCH_ADAPTER_VIA_POINTER
+#include "instantiate.h"

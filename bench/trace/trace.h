@@ -1,0 +1,45 @@
+/*
+ * trace.h - recorded allocation traces: the file format and its loader.
+ *
+ * Format (text, one operation a line; see bench/traces/README.md):
+ *   # comment lines (the recorder writes the program and its pid)
+ *   m ID SIZE     allocate SIZE bytes, call the block ID
+ *   f ID          free block ID
+ *   r ID SIZE     resize block ID to SIZE bytes
+ * IDs are small integers, reused after a free, so a replay needs a table of
+ * only as many slots as blocks were ever live at once.  The loader checks
+ * that the trace is consistent (no allocation to a live ID, no free or
+ * resize of a dead one), so a replay needs no checks of its own.
+ */
+#ifndef BENCH_TRACE_H
+#define BENCH_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { BENCH_TRACE_ALLOC = 'm', BENCH_TRACE_FREE = 'f', BENCH_TRACE_REALLOC = 'r' };
+
+typedef struct bench_trace_op {
+    uint32_t id;
+    uint32_t size;
+    char kind;  /* BENCH_TRACE_* */
+} bench_trace_op;
+
+typedef struct bench_trace {
+    char name[64];        /* file name without directory and .trace */
+    bench_trace_op *ops;
+    size_t nops;
+    size_t nids;          /* 1 + largest ID */
+    size_t allocs, frees, reallocs;
+    size_t peak_live_bytes;
+} bench_trace;
+
+/* Load and check the trace at path.  Returns 0 and fills t, or -1 with a
+ * message (file:line: what) in err and t empty.  Sizes above 2^32-1 and
+ * IDs above 2^24 are refused. */
+int bench_trace_load(const char *path, bench_trace *t, char *err, size_t errlen);
+
+/* Release what bench_trace_load filled in.  t NULL: no-op. */
+void bench_trace_free(bench_trace *t);
+
+#endif

@@ -1,0 +1,174 @@
+/*
+ * common.h - what every workload shares: the fixed-seed generator, the
+ * touch of each block, and the meter of the untimed measuring pass.
+ *
+ * Workloads are header functions forced inline, so that instantiate.h can
+ * compile each one against one adapter's constant function table (direct
+ * calls in the timed loop, no indirection).
+ */
+#ifndef BENCH_WORKLOADS_COMMON_H
+#define BENCH_WORKLOADS_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "adapter.h"
+#include "cbench.h"
+
+#define BENCH_INLINE static inline __attribute__((always_inline))
+
+/* The seed every workload starts from: the same sizes and orders in every
+ * run, on every allocator. */
+#define BENCH_SEED UINT64_C(0x9e3779b97f4a7c15)
+
+/* splitmix64: small, fast, good enough for sizes and victims. */
+typedef struct bench_rng {
+    uint64_t s;
+} bench_rng;
+
+static inline uint64_t bench_rng_next(bench_rng *r)
+{
+    uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+/* Uniform in [lo, hi] (hi - lo small compared to 2^64: bias negligible). */
+static inline size_t bench_rng_range(bench_rng *r, size_t lo, size_t hi)
+{
+    return lo + (size_t)(bench_rng_next(r) % (uint64_t)(hi - lo + 1));
+}
+
+/* Write the first and the last byte of a fresh block, so every allocator
+ * pays for bringing its memory into the cache, and keep the stores. */
+BENCH_INLINE void bench_touch(void *p, size_t n)
+{
+    unsigned char *b = (unsigned char *)p;
+    if (n > 0) {
+        b[0] = (unsigned char)n;
+        b[n - 1] = (unsigned char)n;
+    }
+    cbench_escape(p);
+}
+
+/* ---------------------------------------------------------------------------
+ * The meter: bytes live (as requested by the workload) and bytes held from
+ * the system (as the adapter can read them), each at its peak.  Only the
+ * measuring pass uses one; the timed loops pass NULL, and the tracking code
+ * disappears when the workloads are inlined.
+ */
+typedef struct bench_meter {
+    const bench_adapter *A;
+    void *env;
+    size_t base_held;  /* held before the pass: not the workload's */
+    size_t peak_held;  /* sampled maximum, minus base */
+    size_t live;
+    size_t peak_live;
+} bench_meter;
+
+static inline void bench_meter_begin(bench_meter *m, const bench_adapter *A, void *env)
+{
+    size_t exact = 0;
+    m->A = A;
+    m->env = env;
+    m->base_held = A->held_bytes(env, &exact);
+    m->peak_held = 0;
+    m->live = 0;
+    m->peak_live = 0;
+}
+
+/* Sample what the system holds now (call where live bytes are high). */
+static inline void bench_meter_sample(bench_meter *m)
+{
+    size_t exact = 0;
+    size_t now = m->A->held_bytes(m->env, &exact);
+    if (exact > now)
+        now = exact;
+    now = now > m->base_held ? now - m->base_held : 0;
+    if (now > m->peak_held)
+        m->peak_held = now;
+}
+
+BENCH_INLINE void bench_meter_add(bench_meter *m, size_t n)
+{
+    if (m) {
+        m->live += n;
+        if (m->live > m->peak_live)
+            m->peak_live = m->live;
+    }
+}
+
+BENCH_INLINE void bench_meter_sub(bench_meter *m, size_t n)
+{
+    if (m)
+        m->live -= n;
+}
+
+/* Set the measuring pass's counters: peak_live_bytes, peak_held_bytes and
+ * overhead = held / live (>= 1 for a perfect allocator's page-exact use). */
+static inline void bench_meter_report(cbench_state *st, bench_meter *m)
+{
+    bench_meter_sample(m);
+    cbench_set_counter(st, "peak_live_bytes", (double)m->peak_live, CBENCH_COUNTER_PLAIN);
+    cbench_set_counter(st, "peak_held_bytes", (double)m->peak_held, CBENCH_COUNTER_PLAIN);
+    cbench_set_counter(st, "overhead",
+                       m->peak_live ? (double)m->peak_held / (double)m->peak_live : 0.0,
+                       CBENCH_COUNTER_PLAIN);
+    cbench_set_label(st, m->A->held_source);
+}
+
+/* Open an env and one instance; on failure mark the benchmark failed. */
+static inline int bench_open(cbench_state *st, const bench_adapter *A, int measure, int cache,
+                             void **env, void **inst)
+{
+    bench_open_opts o = {measure, cache};
+    *env = A->open(&o);
+    *inst = *env ? A->create(*env) : NULL;
+    if (*inst == NULL) {
+        if (*env)
+            A->close(*env);
+        cbench_skip_with_error(st, "adapter could not open an instance");
+        return 0;
+    }
+    return 1;
+}
+
+/* As bench_open with measure on, the meter's baseline read between opening
+ * the env and creating the instance: the instance's own memory (a pool's
+ * first block, an allocator's header) is the workload's to pay for. */
+static inline int bench_open_measured(cbench_state *st, const bench_adapter *A, int cache, void **env,
+                                      void **inst, bench_meter *m)
+{
+    bench_open_opts o = {1, cache};
+    *env = A->open(&o);
+    if (*env)
+        bench_meter_begin(m, A, *env);
+    *inst = *env ? A->create(*env) : NULL;
+    if (*inst == NULL) {
+        if (*env)
+            A->close(*env);
+        cbench_skip_with_error(st, "adapter could not open an instance");
+        return 0;
+    }
+    return 1;
+}
+
+static inline void bench_close(const bench_adapter *A, void *env, void *inst)
+{
+    A->destroy(env, inst);
+    A->close(env);
+}
+
+/* Allocation failed inside a workload: nothing sensible can be measured
+ * and the blocks held cannot be walked back cheaply, so stop loudly. */
+__attribute__((noreturn, cold)) void bench_fail_oom(const char *adapter, const char *workload);
+
+#define BENCH_CHECK(p, A, workload) \
+    do { \
+        if (__builtin_expect((p) == NULL, 0)) \
+            bench_fail_oom((A)->name, (workload)); \
+    } while (0)
+
+#endif

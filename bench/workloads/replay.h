@@ -1,0 +1,76 @@
+/*
+ * replay.h - replay a recorded trace (bench/trace/trace.h): every allocate,
+ * free and resize in the order the program made them, then free what the
+ * program left live.  One operation = one traced call.
+ */
+#ifndef BENCH_WORKLOADS_REPLAY_H
+#define BENCH_WORKLOADS_REPLAY_H
+
+#include "common.h"
+#include "trace.h"
+
+BENCH_INLINE void replay_pass(const bench_adapter *A, void *inst, const bench_trace *t, void **slot,
+                              uint32_t *slot_size, bench_meter *m)
+{
+    const bench_trace_op *op = t->ops;
+    const bench_trace_op *end = t->ops + t->nops;
+    for (; op < end; op++) {
+        uint32_t id = op->id;
+        size_t n = op->size;
+        void *p;
+        if (op->kind == BENCH_TRACE_ALLOC) {
+            p = A->alloc(inst, n);
+            BENCH_CHECK(p, A, "trace");
+            bench_touch(p, n);
+            bench_meter_add(m, n);
+        } else if (op->kind == BENCH_TRACE_FREE) {
+            A->free(inst, slot[id], slot_size[id]);
+            bench_meter_sub(m, slot_size[id]);
+            p = NULL;
+        } else {
+            p = A->realloc(inst, slot[id], slot_size[id], n);
+            BENCH_CHECK(p, A, "trace");
+            bench_touch(p, n);
+            bench_meter_sub(m, slot_size[id]);
+            bench_meter_add(m, n);
+        }
+        slot[id] = p;
+        slot_size[id] = (uint32_t)n;
+        if (m && (op - t->ops) % 256 == 0)
+            bench_meter_sample(m);
+    }
+    for (size_t i = 0; i < t->nids; i++) {
+        if (slot[i]) {
+            A->free(inst, slot[i], slot_size[i]);
+            bench_meter_sub(m, slot_size[i]);
+            slot[i] = NULL;
+        }
+    }
+}
+
+BENCH_INLINE void workload_replay(cbench_state *st, const bench_adapter *A, const bench_trace *t)
+{
+    void **slot = (void **)calloc(t->nids, sizeof *slot);
+    uint32_t *slot_size = (uint32_t *)calloc(t->nids, sizeof *slot_size);
+    void *env, *inst;
+    bench_meter m;
+    if (slot == NULL || slot_size == NULL) {
+        cbench_skip_with_error(st, "trace: out of memory");
+    } else if (!cbench_measuring(st)) {
+        if (bench_open(st, A, 0, 0, &env, &inst)) {
+            while (cbench_keep_running_batch(st, (int64_t)t->nops))
+                replay_pass(A, inst, t, slot, slot_size, NULL);
+            bench_close(A, env, inst);
+            cbench_set_items_processed(st, cbench_iterations(st));
+        }
+    } else if (bench_open_measured(st, A, 0, &env, &inst, &m)) {
+        replay_pass(A, inst, t, slot, slot_size, &m);
+        A->destroy(env, inst);
+        bench_meter_report(st, &m);
+        A->close(env);
+    }
+    free(slot);
+    free(slot_size);
+}
+
+#endif
