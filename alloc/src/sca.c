@@ -43,9 +43,9 @@ _Static_assert(LARGE_HEADER % _Alignof(max_align_t) == 0, "large blocks stay ali
 
 typedef struct size_class {
     void *head;
-    size_t count;              /* blocks on the free list */
     size_t live;               /* blocks of this class handed out */
-} size_class_t;
+} size_class_t;                /* 16 bytes: indexing is a shift.  The list's
+                                * length is not kept (walk it: list_length) */
 
 struct sca {
     alloc_upstream_t up;
@@ -101,7 +101,6 @@ static void list_push(sca_t *a, size_t idx, void *block)
 {
     ann_link_write((void **)block, a->classes[idx].head);
     a->classes[idx].head = block;
-    a->classes[idx].count++;
 }
 
 static void *list_pop(sca_t *a, size_t idx)
@@ -110,7 +109,6 @@ static void *list_pop(sca_t *a, size_t idx)
     if (block == NULL)
         return NULL;
     a->classes[idx].head = ann_link_read((void *const *)block);
-    a->classes[idx].count--;
     return block;
 }
 
@@ -136,15 +134,31 @@ static int owns_small(const sca_t *a, const void *p, size_t cls)
     return !(x >= (uintptr_t)a->start_free && x < (uintptr_t)a->end_free);
 }
 
+/* No list can hold more blocks of a class than the chunks could: a longer
+ * walk has met a cycle. */
+static size_t list_bound(const sca_t *a, size_t idx)
+{
+    return a->st.chunk_bytes / class_size_of_index(a, idx);
+}
+
 static int on_free_list(const sca_t *a, size_t idx, const void *p)
 {
-    size_t steps = 0;
-    for (void *q = a->classes[idx].head; q != NULL && steps <= a->classes[idx].count; steps++) {
+    size_t steps = 0, bound = list_bound(a, idx);
+    for (void *q = a->classes[idx].head; q != NULL && steps <= bound; steps++) {
         if (q == p)
             return 1;
         q = ann_link_read((void *const *)q);
     }
     return 0;
+}
+
+/* Blocks on a list, stopping (at bound + 1) on a cycle. */
+static size_t list_length(const sca_t *a, size_t idx)
+{
+    size_t n = 0, bound = list_bound(a, idx);
+    for (void *q = a->classes[idx].head; q != NULL && n <= bound; n++)
+        q = ann_link_read((void *const *)q);
+    return n;
 }
 
 /* ---- chunks --------------------------------------------------------------- */
@@ -419,7 +433,6 @@ void *sca_allocate(sca_t *a, size_t n)
         void *p = c->head;
         if (p != NULL) {
             c->head = ann_link_read((void *const *)p);
-            c->count--;
             return hand_out(a, c, p, n);
         }
     }
@@ -427,28 +440,28 @@ void *sca_allocate(sca_t *a, size_t n)
 }
 
 /* Every deallocation the fast path does not finish, with the ALLOC_DEBUG
- * checks.  Returns 0 if p was refused. */
-__attribute__((noinline)) static int deallocate_slow(sca_t *a, void *p, size_t n)
+ * checks (a refused p is counted in bad_frees). */
+__attribute__((noinline)) static void deallocate_slow(sca_t *a, void *p, size_t n)
 {
     size_t req = n != 0 ? n : 1;
     if (req > a->small_limit) {
         large_free(a, p);
         note_released(a, n);
-        return 1;
+        return;
     }
     size_t idx = class_index(a, req);
     size_t cls = class_size_of_index(a, idx);
-    if (ALLOC_DEBUG >= 1 && !owns_small(a, p, cls))
-        return 0;
-    if (ALLOC_DEBUG >= 2 && on_free_list(a, idx, p))
-        return 0;
+    if ((ALLOC_DEBUG >= 1 && !owns_small(a, p, cls)) ||
+        (ALLOC_DEBUG >= 2 && on_free_list(a, idx, p))) {
+        a->st.bad_frees++;
+        return;
+    }
     if (ALLOC_DEBUG >= 1)
         memset(p, FILL_FREED, req);
     ann_take_back(a, p, cls);
     list_push(a, idx, p);
     a->classes[idx].live--;
     note_released(a, n);
-    return 1;
 }
 
 void sca_deallocate(sca_t *a, void *p, size_t n)
@@ -462,13 +475,11 @@ void sca_deallocate(sca_t *a, void *p, size_t n)
         ann_take_back(a, p, (size_t)((m >> a->granule_shift) + 1) << a->granule_shift);
         ann_link_write((void **)p, c->head);
         c->head = p;
-        c->count++;
         c->live--;
         note_released(a, n);
         return;
     }
-    if (!deallocate_slow(a, p, n))
-        a->st.bad_frees++;
+    deallocate_slow(a, p, n);
 }
 
 void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n)
@@ -523,7 +534,7 @@ sca_stats_t sca_stats(const sca_t *a)
     sca_stats_t st = a->st;
     for (size_t i = 0; i < a->nclasses; i++) {
         st.small_blocks_live += a->classes[i].live;
-        st.free_list_blocks += a->classes[i].count;
+        st.free_list_blocks += list_length(a, i);
     }
     st.blocks_live = st.small_blocks_live + st.large_blocks_live;
     return st;
@@ -562,21 +573,21 @@ static size_t check_uncarved(const sca_t *a)
     return 0;
 }
 
+/* One list: every node in a chunk, on the grid, outside the uncarved tail,
+ * and no cycle.  Its bytes feed the accounting check in sca_check. */
 static size_t check_list(const sca_t *a, size_t idx, size_t *free_bytes)
 {
-    size_t bad = 0, n = 0, cls = class_size_of_index(a, idx);
+    size_t n = 0, cls = class_size_of_index(a, idx), bound = list_bound(a, idx);
     const void *q = a->classes[idx].head;
     while (q != NULL) {
-        if (++n > a->classes[idx].count)
-            return bad + 1; /* longer than counted: cycle or lost count */
+        if (++n > bound)
+            return 1; /* longer than the chunks could hold: a cycle */
         if (!owns_small(a, q, cls))
-            return bad + 1; /* cannot follow a link out of our memory */
+            return 1; /* cannot follow a link out of our memory */
         *free_bytes += cls;
         q = ann_link_read((void *const *)q);
     }
-    if (n != a->classes[idx].count)
-        bad++;
-    return bad;
+    return 0;
 }
 
 size_t sca_check(const sca_t *a)
