@@ -1,0 +1,13 @@
+/* entry_sca.c - the sca fuzz target (libFuzzer, AFL++ via -fsanitize=fuzzer, OSS-Fuzz). */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_run(&fuzz_target_sca, data, size, NULL);
+    return 0;
+}
