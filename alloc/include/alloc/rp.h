@@ -78,7 +78,7 @@ typedef struct rp_stats {
     size_t upstream_bytes_peak;
     size_t cleanups;              /* records on the cleanup list */
     size_t resets;
-    size_t failed_requests;       /* allocation calls that returned NULL */
+    size_t failed_requests;       /* allocation calls that ran out of memory (bad input: not counted) */
 } rp_stats_t;
 
 /* Create a pool whose blocks are `size` bytes (header included).  size below
@@ -123,8 +123,8 @@ rp_result_t rp_pfree(rp_pool_t *pool, void *p);
  * NULL), aligned as rp_palloc.  The data counts as a small request in the
  * statistics.  Handlers run most recent first at reset and destroy, and must
  * not use the pool.  Returns NULL if pool is NULL, size > rp_max(pool), or
- * memory runs out; nothing is added and no count changes then (but
- * failed_requests). */
+ * memory runs out (counted in failed_requests); nothing is added and no
+ * other count changes then. */
 rp_cleanup_t *rp_cleanup_add(rp_pool_t *pool, size_t size);
 
 /* A copy of the statistics (pool NULL: all zero). */
