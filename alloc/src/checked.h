@@ -18,12 +18,6 @@ static inline int ck_add(size_t a, size_t b, size_t *out)
     return !__builtin_add_overflow(a, b, out);
 }
 
-/* *out = a * b; returns 0 on overflow. */
-static inline int ck_mul(size_t a, size_t b, size_t *out)
-{
-    return !__builtin_mul_overflow(a, b, out);
-}
-
 /* *out = n rounded up to a multiple of align (a power of two); 0 on overflow. */
 static inline int ck_round_up(size_t n, size_t align, size_t *out)
 {

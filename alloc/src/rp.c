@@ -56,6 +56,11 @@ _Static_assert(POOL_HEADER + 2 * sizeof(large_t) + RP_ALIGNMENT <= RP_MIN_POOL_S
 _Static_assert((RP_ALIGNMENT & (RP_ALIGNMENT - 1)) == 0, "alignment is a power of two");
 _Static_assert(RP_ALIGNMENT % _Alignof(max_align_t) == 0, "palloc is malloc-aligned");
 
+/* Every block starts aligned (upstream's contract) and its size is a
+ * multiple of RP_ALIGNMENT (rp_create rounds it), so `end` is aligned too:
+ * rounding `last` up to the alignment never passes `end`, and the bound
+ * check (size_t)(end - m) >= size needs no m <= end guard. */
+
 /* ---- small helpers -------------------------------------------------------- */
 
 static unsigned char *block_data(const rp_pool_t *pool, const block_t *b)
@@ -65,7 +70,7 @@ static unsigned char *block_data(const rp_pool_t *pool, const block_t *b)
 
 static void note_upstream(rp_pool_t *pool, size_t add, size_t sub)
 {
-    pool->st.upstream_bytes_held = sat_sub(pool->st.upstream_bytes_held, sub) + add;
+    pool->st.upstream_bytes_held = pool->st.upstream_bytes_held - sub + add;
     if (pool->st.upstream_bytes_held > pool->st.upstream_bytes_peak)
         pool->st.upstream_bytes_peak = pool->st.upstream_bytes_held;
 }
@@ -127,7 +132,7 @@ static void *small_alloc(rp_pool_t *pool, size_t size, int align)
         unsigned char *m = p->last;
         if (align)
             m = (unsigned char *)align_up_ptr((uintptr_t)m, RP_ALIGNMENT);
-        if (m <= p->end && (size_t)(p->end - m) >= size) {
+        if ((size_t)(p->end - m) >= size) {
             p->last = m + size;
             return m;
         }
@@ -195,7 +200,7 @@ static void large_release(rp_pool_t *pool, large_t *l)
 {
     pool->up.free(pool->up.ctx, l->raw, l->raw_size);
     note_upstream(pool, 0, l->raw_size);
-    pool->st.large_blocks_live = sat_sub(pool->st.large_blocks_live, 1);
+    pool->st.large_blocks_live--;
     pool->st.large_bytes_live -= l->size;
     pool->st.bytes_requested_live -= l->size;
     l->alloc = NULL;
@@ -235,7 +240,7 @@ static inline void *pool_alloc(rp_pool_t *pool, size_t size, int align)
         unsigned char *m = b->last;
         if (align)
             m = (unsigned char *)align_up_ptr((uintptr_t)m, RP_ALIGNMENT);
-        if (m <= b->end && (size_t)(b->end - m) >= size) {
+        if ((size_t)(b->end - m) >= size) {
             b->last = m + size;
             hand_out(pool, m, size);
             note_requested(pool, size);
@@ -508,9 +513,7 @@ size_t rp_check(const rp_pool_t *pool)
         return 1;
     size_t large_raw = 0;
     size_t bad = check_blocks(pool) + check_large(pool, &large_raw) + check_cleanups(pool);
-    size_t block_bytes;
-    if (!ck_mul(pool->st.blocks, pool->block_size, &block_bytes) ||
-        pool->st.upstream_bytes_held != block_bytes + large_raw)
+    if (pool->st.upstream_bytes_held != pool->st.blocks * pool->block_size + large_raw)
         bad++;
     /* The caller's small bytes fit in what the blocks have handed out. */
     size_t used = 0, steps = 0;

@@ -63,6 +63,11 @@ struct sca {
     size_class_t classes[];    /* nclasses entries */
 };
 
+/* The largest batch one refill can ask for, in bytes; chunk arithmetic on
+ * it (2 x, + chunk_bytes/16, + header) stays far from SIZE_MAX. */
+#define SCA_MAX_BATCH_BYTES ((size_t)SCA_MAX_CLASSES * SCA_MAX_GRANULE * SCA_MAX_REFILL_BATCH)
+_Static_assert(SCA_MAX_BATCH_BYTES <= SIZE_MAX / 64, "batch arithmetic cannot overflow");
+
 /* ---- small helpers -------------------------------------------------------- */
 
 static size_t class_index(const sca_t *a, size_t req)
@@ -77,7 +82,7 @@ static size_t class_size_of_index(const sca_t *a, size_t idx)
 
 static void note_upstream(sca_t *a, size_t add, size_t sub)
 {
-    a->st.upstream_bytes_held = sat_sub(a->st.upstream_bytes_held, sub) + add;
+    a->st.upstream_bytes_held = a->st.upstream_bytes_held - sub + add;
     if (a->st.upstream_bytes_held > a->st.upstream_bytes_peak)
         a->st.upstream_bytes_peak = a->st.upstream_bytes_held;
 }
@@ -167,9 +172,9 @@ static size_t list_length(const sca_t *a, size_t idx)
  * it the uncarved region.  Returns 0 when upstream refuses. */
 static int chunk_new(sca_t *a, size_t data_size)
 {
-    size_t raw_size;
-    if (!ck_add(data_size, sizeof(chunk_t) + a->granule, &raw_size))
-        return 0;
+    /* data_size is at most chunk_bytes/16 + 2 x SCA_MAX_BATCH_BYTES (see
+     * chunk_alloc), and chunk_bytes is memory upstream gave: no overflow. */
+    size_t raw_size = data_size + sizeof(chunk_t) + a->granule;
     unsigned char *raw = a->up.alloc(a->up.ctx, raw_size);
     if (raw == NULL)
         return 0;
@@ -211,11 +216,11 @@ static unsigned char *chunk_alloc(sca_t *a, size_t cls, size_t *nobjs)
             list_push(a, class_index(a, left), a->start_free);
         a->start_free = a->end_free = NULL;
 
-        size_t growth, want;
-        if (!ck_round_up(a->st.chunk_bytes >> 4, a->granule, &growth) ||
-            !ck_add(2 * total, growth, &want))
-            want = 0;
-        if (want != 0 && chunk_new(a, want))
+        /* SGI's growth: twice the batch plus a sixteenth of all chunks so
+         * far, rounded to the granule.  Bounded (total <= SCA_MAX_BATCH_BYTES,
+         * chunk_bytes <= PTRDIFF_MAX): nothing here can overflow. */
+        size_t growth = ((a->st.chunk_bytes >> 4) + a->granule - 1) & ~(a->granule - 1);
+        if (chunk_new(a, 2 * total + growth))
             continue;
 
         /* Upstream refused: carve a free block of this class or a larger one. */
@@ -292,7 +297,7 @@ static void large_free(sca_t *a, void *p)
     large_unlink(h);
     a->up.free(a->up.ctx, h, raw_size);
     note_upstream(a, 0, raw_size);
-    a->st.large_blocks_live = sat_sub(a->st.large_blocks_live, 1);
+    a->st.large_blocks_live--;
 }
 
 static void *large_realloc(sca_t *a, void *p, size_t new_req)
