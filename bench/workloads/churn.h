@@ -103,7 +103,7 @@ BENCH_INLINE void workload_churn(cbench_state *st, const bench_adapter *A)
         churn_release(&d);
         return;
     }
-    if (!cbench_measuring(st) && bench_open(st, A, 0, 0, &env, &inst)) {
+    if (!cbench_measuring(st) && bench_open(st, A, 0, &env, &inst, NULL)) {
         churn_fill(A, inst, &d, NULL);
         while (cbench_keep_running_batch(st, CHURN_BATCH))
             churn_steps(A, inst, &d, CHURN_BATCH, NULL);
@@ -113,7 +113,7 @@ BENCH_INLINE void workload_churn(cbench_state *st, const bench_adapter *A)
     }
     /* The measuring pass runs instead of the timed loop, never after it, so
      * that it finds the heap as a fresh process has it. */
-    if (cbench_measuring(st) && bench_open_measured(st, A, 0, &env, &inst, &m)) {
+    if (cbench_measuring(st) && bench_open(st, A, 0, &env, &inst, &m)) {
         size_t rounds = 4 * d.ws / CHURN_BATCH + 16;
         d.pos = 0;
         churn_fill(A, inst, &d, &m);

@@ -119,32 +119,17 @@ static inline void bench_meter_report(cbench_state *st, bench_meter *m)
     cbench_set_label(st, m->A->held_source);
 }
 
-/* Open an env and one instance; on failure mark the benchmark failed. */
-static inline int bench_open(cbench_state *st, const bench_adapter *A, int measure, int cache,
-                             void **env, void **inst)
-{
-    bench_open_opts o = {measure, cache};
-    *env = A->open(&o);
-    *inst = *env ? A->create(*env) : NULL;
-    if (*inst == NULL) {
-        if (*env)
-            A->close(*env);
-        cbench_skip_with_error(st, "adapter could not open an instance");
-        return 0;
-    }
-    return 1;
-}
-
-/* As bench_open with measure on, the meter's baseline read between opening
+/* Open an env and one instance; on failure mark the benchmark failed.
+ * With a meter (the measuring pass), its baseline is read between opening
  * the env and creating the instance: the instance's own memory (a pool's
  * first block, an allocator's header) is the workload's to pay for. */
-static inline int bench_open_measured(cbench_state *st, const bench_adapter *A, int cache, void **env,
-                                      void **inst, bench_meter *m)
+static inline int bench_open(cbench_state *st, const bench_adapter *A, int cache, void **env,
+                             void **inst, bench_meter *meter)
 {
-    bench_open_opts o = {1, cache};
+    bench_open_opts o = {meter != NULL, cache};
     *env = A->open(&o);
-    if (*env)
-        bench_meter_begin(m, A, *env);
+    if (*env && meter)
+        bench_meter_begin(meter, A, *env);
     *inst = *env ? A->create(*env) : NULL;
     if (*inst == NULL) {
         if (*env)

@@ -104,14 +104,14 @@ BENCH_INLINE void lifecycle_run(cbench_state *st, const bench_adapter *A, int pe
         lifecycle_release(&d);
         return;
     }
-    if (!cbench_measuring(st) && bench_open(st, A, 0, per_request, &env, &inst)) {
+    if (!cbench_measuring(st) && bench_open(st, A, per_request, &env, &inst, NULL)) {
         while (cbench_keep_running_batch(st, (int64_t)d.n))
             lifecycle_request(A, env, inst, &d, per_request, NULL);
         bench_close(A, env, inst);
         cbench_set_items_processed(st, cbench_iterations(st));
     }
 
-    if (cbench_measuring(st) && bench_open_measured(st, A, per_request, &env, &inst, &m)) {
+    if (cbench_measuring(st) && bench_open(st, A, per_request, &env, &inst, &m)) {
         d.pos = 0;
         for (int i = 0; i < LIFECYCLE_MEASURE_REQUESTS; i++)
             lifecycle_request(A, env, inst, &d, per_request, &m);

@@ -37,7 +37,7 @@ BENCH_INLINE void workload_lifo(cbench_state *st, const bench_adapter *A)
     }
     for (size_t i = 0; i < LIFO_RING; i++)
         size[i] = (uint16_t)bench_rng_range(&r, 8, 128);
-    if (!cbench_measuring(st) && bench_open(st, A, 0, 0, &env, &inst)) {
+    if (!cbench_measuring(st) && bench_open(st, A, 0, &env, &inst, NULL)) {
         while (cbench_keep_running_batch(st, LIFO_BATCH))
             lifo_steps(A, inst, size, &pos, LIFO_BATCH);
         bench_close(A, env, inst);

@@ -53,14 +53,14 @@ BENCH_INLINE void realloc_run(cbench_state *st, const bench_adapter *A, int doub
     void *env, *inst;
     bench_meter m;
     int64_t ops = (int64_t)realloc_round_ops(doubling);
-    if (!cbench_measuring(st) && bench_open(st, A, 0, 0, &env, &inst)) {
+    if (!cbench_measuring(st) && bench_open(st, A, 0, &env, &inst, NULL)) {
         while (cbench_keep_running_batch(st, ops))
             realloc_round(A, inst, doubling, NULL);
         bench_close(A, env, inst);
         cbench_set_items_processed(st, cbench_iterations(st));
     }
 
-    if (cbench_measuring(st) && bench_open_measured(st, A, 0, &env, &inst, &m)) {
+    if (cbench_measuring(st) && bench_open(st, A, 0, &env, &inst, &m)) {
         for (int i = 0; i < 8; i++)
             realloc_round(A, inst, doubling, &m);
         A->destroy(env, inst);

@@ -57,13 +57,13 @@ BENCH_INLINE void workload_replay(cbench_state *st, const bench_adapter *A, cons
     if (slot == NULL || slot_size == NULL) {
         cbench_skip_with_error(st, "trace: out of memory");
     } else if (!cbench_measuring(st)) {
-        if (bench_open(st, A, 0, 0, &env, &inst)) {
+        if (bench_open(st, A, 0, &env, &inst, NULL)) {
             while (cbench_keep_running_batch(st, (int64_t)t->nops))
                 replay_pass(A, inst, t, slot, slot_size, NULL);
             bench_close(A, env, inst);
             cbench_set_items_processed(st, cbench_iterations(st));
         }
-    } else if (bench_open_measured(st, A, 0, &env, &inst, &m)) {
+    } else if (bench_open(st, A, 0, &env, &inst, &m)) {
         replay_pass(A, inst, t, slot, slot_size, &m);
         A->destroy(env, inst);
         bench_meter_report(st, &m);
