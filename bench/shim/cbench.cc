@@ -174,6 +174,24 @@ std::vector<const Registration *> selected(const std::string &filter)
     return out;
 }
 
+// fork() with stdio flushed first, so the child does not print the
+// parent's buffered output a second time.
+pid_t fork_flushed()
+{
+    std::fflush(stdout);
+    std::fflush(stderr);
+    return fork();
+}
+
+// Wait for a child, retrying on EINTR; usage may be NULL.
+int wait_child(pid_t pid, struct rusage *usage)
+{
+    int wstatus = 0;
+    while (wait4(pid, &wstatus, 0, usage) < 0 && errno == EINTR) {
+    }
+    return wstatus;
+}
+
 // Each benchmark in a child of its own, so that its count does not depend
 // on what ran before it in the process (glibc's heap, its dynamic mmap
 // threshold): adding a benchmark never moves another's figure.  Callgrind
@@ -182,9 +200,7 @@ int run_instructions(const std::vector<const Registration *> &regs, int64_t ops)
 {
     int status = 0;
     for (const Registration *r : regs) {
-        std::fflush(stdout);
-        std::fflush(stderr);
-        pid_t pid = fork();
+        pid_t pid = fork_flushed();
         if (pid < 0) {
             std::perror("cbench: fork");
             return 1;
@@ -206,9 +222,7 @@ int run_instructions(const std::vector<const Registration *> &regs, int64_t ops)
             std::fflush(stdout);
             _exit(0);
         }
-        int wstatus = 0;
-        while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
-        }
+        int wstatus = wait_child(pid, nullptr);
         if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
             std::fprintf(stderr, "cbench: counting %s failed (status %d)\n", r->full_name.c_str(), wstatus);
             status = 1;
@@ -227,9 +241,7 @@ int run_measure(const std::vector<const Registration *> &regs)
             std::perror("cbench: pipe");
             return 1;
         }
-        std::fflush(stdout);
-        std::fflush(stderr);
-        pid_t pid = fork();
+        pid_t pid = fork_flushed();
         if (pid < 0) {
             std::perror("cbench: fork");
             return 1;
@@ -272,11 +284,9 @@ int run_measure(const std::vector<const Registration *> &regs)
             body.append(buf, static_cast<size_t>(got));
         }
         close(fds[0]);
-        int wstatus = 0;
         struct rusage usage;
         std::memset(&usage, 0, sizeof usage);
-        while (wait4(pid, &wstatus, 0, &usage) < 0 && errno == EINTR) {
-        }
+        int wstatus = wait_child(pid, &usage);
         bool ok = WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 && !body.empty();
         if (!ok) {
             std::fprintf(stderr, "cbench: measuring %s failed (status %d)\n", r->full_name.c_str(), wstatus);
