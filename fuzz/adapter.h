@@ -56,7 +56,7 @@ typedef struct fuzz_new_args {
 typedef struct fuzz_stats {
     size_t requested_live;    /* bytes requested by live blocks (fuzz_adapter_t.charge) */
     size_t requested_peak;    /* since create */
-    size_t blocks_live;       /* heap: live blocks; pool: live large blocks */
+    size_t blocks_live;       /* live blocks (heaps only; pools do not count small ones) */
     size_t large_live;        /* live large blocks */
     size_t reallocs;          /* successful reallocs */
     size_t failed;            /* requests answered NULL (as the adapter counts them) */
@@ -75,6 +75,13 @@ typedef enum fuzz_param {
 } fuzz_param_t;
 
 typedef void (*fuzz_cleanup_fn)(void *arg);
+
+typedef struct fuzz_cleanup_out {
+    void *data;              /* n bytes for the caller (NULL when n == 0) */
+    const void *record;      /* where the adapter keeps the record, if in its memory */
+    size_t record_size;
+    int too_big;
+} fuzz_cleanup_out_t;
 
 /* The executor's report channel for adapter hooks (edges, tamper). */
 typedef struct fuzz_reporter {
@@ -105,10 +112,11 @@ typedef struct fuzz_adapter {
     void *(*pmemalign)(void *inst, size_t n, size_t align);
     int (*pfree)(void *inst, void *p);          /* 1: OK (freed), 0: declined */
     void (*reset)(void *inst);
-    /* A cleanup with data of n bytes (*data: where to put them; NULL for
-     * n == 0).  fn NULL: a record with no handler.  Returns 0, or -1 when
-     * refused (too large: *too_big = 1; or out of memory). */
-    int (*cleanup_add)(void *inst, size_t n, fuzz_cleanup_fn fn, void *arg, void **data, int *too_big);
+    /* A cleanup with data of n bytes; fn(arg) runs at reset and destroy
+     * (fn NULL: a record with no handler).  Returns 0 with *out filled, or
+     * -1 when refused (out->too_big set when n is above what the adapter
+     * accepts, without asking upstream; otherwise out of memory). */
+    int (*cleanup_add)(void *inst, size_t n, fuzz_cleanup_fn fn, void *arg, fuzz_cleanup_out_t *out);
 
     /* 1 if a request of n bytes is served as a large block (pfree-able in a
      * pool; counted in large_live). */
@@ -127,12 +135,17 @@ typedef struct fuzz_adapter {
     /* Break one invariant on purpose (mode picks which), ask self_check,
      * repair, ask again.  Returns 0 when it ran (*broken, *after filled and
      * *what names the break), -1 when there was nothing to break.  It must
-     * not allocate or free: the executor frees a block first so that free
-     * lists are not empty.  Everything is as before when it returns. */
-    int (*tamper)(void *inst, unsigned mode, size_t *broken, size_t *after, const char **what);
+     * not allocate or free.  hint: for a heap, a block the executor has just
+     * freed (a free-list head); for a pool, the newest cleanup record.
+     * Everything is as before when it returns. */
+    int (*tamper)(void *inst, unsigned mode, void *hint, size_t *broken, size_t *after, const char **what);
     /* The API's answers to bad input (NULL instances, invalid options);
      * failures through r.  inst may be NULL. */
     void (*edges)(void *inst, const fuzz_reporter_t *r);
+    /* Exact accounting: after each op, does what the instance took from
+     * upstream match the adapter's reference model of its rules?  Returns
+     * NULL, or a message (static storage) naming the first difference. */
+    const char *(*account)(void *inst);
 } fuzz_adapter_t;
 
 #endif

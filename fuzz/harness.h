@@ -1,5 +1,5 @@
 /*
- * harness.h - run a program against the allocators under the shadow model.
+ * harness.h - run a program against allocators under the shadow model.
  */
 #ifndef FUZZ_HARNESS_H
 #define FUZZ_HARNESS_H
@@ -7,15 +7,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "adapter.h"
 #include "program.h"
 
 /* Decode data[0..size) as a program for target t and run it on fresh
- * allocator instances (created here, destroyed here: no state survives the
- * call), checking the shadow model after every op and at the end.  Returns 0
- * when every check passed.  On a failed check prints what broke, with the
- * 1-based op index and the op's text, to stderr, then aborts (so libFuzzer,
- * AFL++ and ctest all see a crash).  label, if not NULL, names the input in
- * that message (the replay driver passes the file name). */
+ * instances of heap (alloc/free/realloc ops) and pool (palloc... ops);
+ * either may be NULL.  The instances are created here and destroyed here:
+ * no state survives the call.  Every op is checked against the shadow model
+ * and the adapters' promises; paranoid: also sweep every block and run the
+ * self-checks after every op (to find the first bad op).  Returns 0 when
+ * every check passed.  On a failed check prints what broke, with the 1-based
+ * op index and the op's text, to stderr, then aborts (so libFuzzer, AFL++
+ * and ctest all see a crash).  label, if not NULL, names the input. */
+int fuzz_run_adapters(const fuzz_target_t *t, const fuzz_adapter_t *heap, const fuzz_adapter_t *pool,
+                      const uint8_t *data, size_t size, const char *label, int paranoid);
+
+/* The built-in targets: sca (heap sca), rp (pool rp), mixed (both). */
 int fuzz_run(const fuzz_target_t *t, const uint8_t *data, size_t size, const char *label);
+
+/* The same with the paranoid sweep. */
+int fuzz_run_paranoid(const fuzz_target_t *t, const uint8_t *data, size_t size, const char *label);
+
+/* Our own adapters. */
+extern const fuzz_adapter_t fuzz_adapter_sca;
+extern const fuzz_adapter_t fuzz_adapter_rp;
 
 #endif

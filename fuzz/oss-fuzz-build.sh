@@ -24,10 +24,11 @@ defs="-DALLOC_DEBUG=1"
 case " $CFLAGS " in
   *-fsanitize=address*) defs="$defs -DALLOC_ANNOTATE_ASAN=1 -DFUZZ_ALLOC_ANNOTATE_ASAN=1" ;;  # poison free memory for ASan
 esac
-incs="-I$root/alloc/include -I$root/alloc/src -I$root/fuzz"
+incs="-I$root/alloc/include -I$root/alloc/src -I$root/alloc/tests -I$root/fuzz"
 
 objs=()
-for src in "$root"/alloc/src/*.c "$root"/fuzz/{producer,codec,targets,optext,model,harness,edges,tamper,inputs}.c; do
+for src in "$root"/alloc/src/*.c "$root"/fuzz/{producer,codec,targets,optext,inputs,model,executor,edges,suite,reference_sgi}.c \
+           "$root"/fuzz/adapters/{sca,rp}.c; do
   obj="$work/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o"
   # shellcheck disable=SC2086  # CFLAGS is a list of flags
   $CC $CFLAGS -std=c11 $defs $incs -c "$src" -o "$obj"

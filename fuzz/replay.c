@@ -3,12 +3,14 @@
  * harness, with any compiler, no fuzzing engine.  Used by ctest (corpus
  * replay in every build), by the memcheck gate, and to reproduce a crash.
  *
- *   fuzz_replay [--target sca|rp|mixed] [-v] PATH...
+ *   fuzz_replay [--target sca|rp|mixed] [--paranoid] [-v] PATH...
  *
  * A PATH is a file or a folder (walked recursively; notes, .txt seeds'
  * sources, dictionaries and READMEs are skipped).  Each file's target is
  * --target, or else taken from its path (a component named sca, rp or
- * mixed, or a file name starting "<target>-").  A failed check aborts with
+ * mixed, or a file name starting "<target>-").  --paranoid sweeps every
+ * block and runs the self-checks after every op, to name the first op that
+ * broke something (slow).  A failed check aborts with
  * the file name, the op index and the op.  Exit 0 when every input passed,
  * 2 on usage errors or unreadable files.
  */
@@ -23,6 +25,7 @@
 typedef struct replay {
     const fuzz_target_t *forced;
     int verbose;
+    int paranoid;
     size_t per_target[3];
     size_t errors;
 } replay_t;
@@ -45,7 +48,10 @@ static void replay_one(const char *path, void *ctx)
     }
     if (r->verbose)
         fprintf(stderr, "fuzz_replay: %s (%s, %zu bytes)\n", path, t->name, size);
-    fuzz_run(t, data, size, path);
+    if (r->paranoid)
+        fuzz_run_paranoid(t, data, size, path);
+    else
+        fuzz_run(t, data, size, path);
     free(data);
     for (size_t i = 0; fuzz_targets[i] != NULL; i++)
         if (fuzz_targets[i] == t)
@@ -54,10 +60,11 @@ static void replay_one(const char *path, void *ctx)
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: fuzz_replay [--target sca|rp|mixed] [-v] PATH...\n"
+    fprintf(out, "usage: fuzz_replay [--target sca|rp|mixed] [--paranoid] [-v] PATH...\n"
                  "Replay fuzz inputs (files, or folders walked recursively) through the shadow-model\n"
                  "harness.  The target comes from --target or from the path (corpus/<target>/...).\n"
-                 "A failed check aborts with the input, op index and op; exit 0 if all passed.\n");
+                 "A failed check aborts with the input, op index and op; exit 0 if all passed.\n"
+                 "--paranoid: sweep every block and self-check after every op (finds the first bad op).\n");
 }
 
 int main(int argc, char **argv)
@@ -69,6 +76,8 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;
+        } else if (strcmp(argv[i], "--paranoid") == 0) {
+            r.paranoid = 1;
         } else if (strcmp(argv[i], "-v") == 0) {
             r.verbose = 1;
         } else if (strcmp(argv[i], "--target") == 0 && i + 1 < argc) {

@@ -45,7 +45,7 @@ typedef struct size_class {
     void *head;
     size_t live;               /* blocks of this class handed out */
 } size_class_t;                /* 16 bytes: indexing is a shift.  The list's
-                                * length is not kept (walk it: list_length) */
+                                * length is carved - live (slow paths only) */
 
 struct sca {
     alloc_upstream_t up;
@@ -60,7 +60,9 @@ struct sca {
     large_t large;             /* sentinel of the circular large list */
     sca_stats_t st;            /* the counts kept on the slow paths; the
                                 * per-class ones are summed by sca_stats */
-    size_class_t classes[];    /* nclasses entries */
+    size_t *carved;            /* per class: blocks that exist, free or live
+                                * (kept on the slow paths; free = carved - live) */
+    size_class_t classes[];    /* nclasses entries, then the carved counts */
 };
 
 /* The largest batch one refill can ask for, in bytes; chunk arithmetic on
@@ -157,15 +159,6 @@ static int on_free_list(const sca_t *a, size_t idx, const void *p)
     return 0;
 }
 
-/* Blocks on a list, stopping (at bound + 1) on a cycle. */
-static size_t list_length(const sca_t *a, size_t idx)
-{
-    size_t n = 0, bound = list_bound(a, idx);
-    for (void *q = a->classes[idx].head; q != NULL && n <= bound; n++)
-        q = ann_link_read((void *const *)q);
-    return n;
-}
-
 /* ---- chunks --------------------------------------------------------------- */
 
 /* Take a chunk with at least data_size carvable bytes from upstream and make
@@ -212,8 +205,10 @@ static unsigned char *chunk_alloc(sca_t *a, size_t cls, size_t *nobjs)
         }
         /* Too short for even one block: the leftover (a multiple of the
          * granule, smaller than cls) goes to the list that fits it. */
-        if (left > 0)
+        if (left > 0) {
             list_push(a, class_index(a, left), a->start_free);
+            a->carved[class_index(a, left)]++;
+        }
         a->start_free = a->end_free = NULL;
 
         /* SGI's growth: twice the batch plus a sixteenth of all chunks so
@@ -228,6 +223,7 @@ static unsigned char *chunk_alloc(sca_t *a, size_t cls, size_t *nobjs)
         for (; idx < a->nclasses; idx++) {
             unsigned char *b = list_pop(a, idx);
             if (b != NULL) {
+                a->carved[idx]--;
                 a->start_free = b;
                 a->end_free = b + class_size_of_index(a, idx);
                 a->st.borrows++;
@@ -248,6 +244,7 @@ static void *refill(sca_t *a, size_t cls)
     if (run == NULL)
         return NULL;
     size_t idx = class_index(a, cls);
+    a->carved[idx] += nobjs;
     /* Push back to front so the list hands blocks out in address order. */
     for (size_t i = nobjs; i-- > 1;)
         list_push(a, idx, run + i * cls);
@@ -342,7 +339,7 @@ sca_t *sca_create(const sca_options_t *opts)
     if (!options_valid(&o))
         return NULL;
     size_t nclasses = o.small_limit / o.granule;
-    size_t size = sizeof(sca_t) + nclasses * sizeof(size_class_t);
+    size_t size = sizeof(sca_t) + nclasses * (sizeof(size_class_t) + sizeof(size_t));
     sca_t *a = o.upstream.alloc(o.upstream.ctx, size);
     if (a == NULL)
         return NULL;
@@ -354,6 +351,7 @@ sca_t *sca_create(const sca_options_t *opts)
     a->nclasses = nclasses;
     a->batch = o.refill_batch;
     a->instance_size = size;
+    a->carved = (size_t *)(void *)&a->classes[nclasses];
     a->large.prev = a->large.next = &a->large;
     note_upstream(a, size, 0);
     ann_pool_create(a);
@@ -539,7 +537,7 @@ sca_stats_t sca_stats(const sca_t *a)
     sca_stats_t st = a->st;
     for (size_t i = 0; i < a->nclasses; i++) {
         st.small_blocks_live += a->classes[i].live;
-        st.free_list_blocks += list_length(a, i);
+        st.free_list_blocks += a->carved[i] - a->classes[i].live;
     }
     st.blocks_live = st.small_blocks_live + st.large_blocks_live;
     return st;
@@ -592,7 +590,7 @@ static size_t check_list(const sca_t *a, size_t idx, size_t *free_bytes)
         *free_bytes += cls;
         q = ann_link_read((void *const *)q);
     }
-    return 0;
+    return n != a->carved[idx] - a->classes[idx].live; /* the counts agree */
 }
 
 size_t sca_check(const sca_t *a)

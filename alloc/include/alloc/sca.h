@@ -102,7 +102,8 @@ size_t sca_class_size(const sca_t *a, size_t n);
 /* The options a was created with (a NULL: zeroed options). */
 sca_options_t sca_options(const sca_t *a);
 
-/* A copy of the statistics (a NULL: all zero). */
+/* A copy of the statistics (a NULL: all zero).  O(classes): the per-class
+ * counts are summed, no list is walked. */
 sca_stats_t sca_stats(const sca_t *a);
 
 /* Walk every structure and count broken invariants: free-list nodes inside

@@ -1,0 +1,310 @@
+/*
+ * adapters/rp.c - the region pool (alloc/include/alloc/rp.h) as a fuzz
+ * adapter: every pool capability, cleanups, and exact upstream sizes (a
+ * small request may only append blocks of the pool's size; a large one
+ * takes exactly its size, plus the alignment slack pmemalign needs).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/rp.h"
+#include "harness.h"
+
+#define DEFAULT_POOL 1024u /* small, so blocks fill and chain quickly */
+#define LOG_MAX 8u
+
+typedef struct rp_inst {
+    rp_pool_t *pool;
+    size_t block_size;        /* what rp_create must have made of the size asked */
+    alloc_upstream_t parent;  /* the executor's counting (or caching) upstream */
+    size_t log[LOG_MAX];      /* sizes of this op's upstream allocations */
+    size_t nlog, lost;
+    const char *verdict;
+} rp_inst_t;
+
+/* ---- a recording upstream, for the exact sizes ---------------------------- */
+
+static void *rec_alloc(void *ctx, size_t n)
+{
+    rp_inst_t *s = ctx;
+    if (s->nlog < LOG_MAX)
+        s->log[s->nlog++] = n;
+    else
+        s->lost++;
+    return s->parent.alloc(s->parent.ctx, n);
+}
+
+static void rec_free(void *ctx, void *p, size_t n)
+{
+    rp_inst_t *s = ctx;
+    s->parent.free(s->parent.ctx, p, n);
+}
+
+static void *rec_realloc(void *ctx, void *p, size_t old_n, size_t n)
+{
+    rp_inst_t *s = ctx;
+    s->verdict = "the pool called upstream realloc, which nginx's rules never do";
+    return s->parent.realloc(s->parent.ctx, p, old_n, n);
+}
+
+/* The calls of the op just done: blocks of the pool's size, and at most one
+ * `large` (0: none allowed) of exactly that size. */
+static void expect_calls(rp_inst_t *s, size_t large)
+{
+    size_t larges = 0;
+    if (s->lost != 0)
+        s->verdict = "more upstream calls in one op than nginx's rules make";
+    for (size_t i = 0; i < s->nlog; i++) {
+        if (s->log[i] == s->block_size)
+            continue;
+        if (large != 0 && s->log[i] == large && larges++ == 0)
+            continue;
+        if (s->verdict == NULL)
+            s->verdict = large != 0 ? "a large block took other than its size (+ alignment slack) from upstream"
+                                    : "an upstream call of other than the pool's block size";
+    }
+    s->nlog = s->lost = 0;
+}
+
+static size_t req_of(size_t n)
+{
+    return n != 0 ? n : 1;
+}
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+static void *create(const fuzz_env_t *env, const fuzz_new_args_t *args, int *invalid)
+{
+    rp_inst_t *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        abort();
+    size_t size = args->defaults ? DEFAULT_POOL : args->a;
+    size_t want = size < RP_MIN_POOL_SIZE ? RP_MIN_POOL_SIZE : size;
+    *invalid = want > SIZE_MAX - (RP_ALIGNMENT - 1);
+    s->block_size = (want + RP_ALIGNMENT - 1) & ~(size_t)(RP_ALIGNMENT - 1);
+    s->parent = args->cached ? env->cached : env->upstream;
+    alloc_upstream_t up = {rec_alloc, rec_free, rec_realloc, s};
+    s->pool = rp_create(size, &up);
+    if (s->pool == NULL) {
+        free(s);
+        return NULL;
+    }
+    expect_calls(s, 0);
+    return s;
+}
+
+static void destroy(void *inst)
+{
+    rp_inst_t *s = inst;
+    rp_destroy(s->pool);
+    free(s);
+}
+
+static void *pool_alloc(rp_inst_t *s, void *p, size_t n)
+{
+    expect_calls(s, req_of(n) > rp_max(s->pool) ? req_of(n) : 0);
+    return p;
+}
+
+static void *palloc(void *inst, size_t n)
+{
+    rp_inst_t *s = inst;
+    return pool_alloc(s, rp_palloc(s->pool, n), n);
+}
+
+static void *pnalloc(void *inst, size_t n)
+{
+    rp_inst_t *s = inst;
+    return pool_alloc(s, rp_pnalloc(s->pool, n), n);
+}
+
+static void *pcalloc(void *inst, size_t n)
+{
+    rp_inst_t *s = inst;
+    return pool_alloc(s, rp_pcalloc(s->pool, n), n);
+}
+
+static void *pmemalign(void *inst, size_t n, size_t align)
+{
+    rp_inst_t *s = inst;
+    void *p = rp_pmemalign(s->pool, n, align);
+    size_t slack = (align > RP_ALIGNMENT ? align : RP_ALIGNMENT) - RP_ALIGNMENT;
+    expect_calls(s, req_of(n) <= SIZE_MAX - slack ? req_of(n) + slack : 0);
+    return p;
+}
+
+static int pfree(void *inst, void *p)
+{
+    rp_inst_t *s = inst;
+    int ok = rp_pfree(s->pool, p) == RP_OK;
+    expect_calls(s, 0);
+    return ok;
+}
+
+static void reset(void *inst)
+{
+    rp_inst_t *s = inst;
+    rp_reset(s->pool);
+    expect_calls(s, 0);
+    rp_stats_t st = rp_stats(s->pool);
+    if (st.large_nodes != 0 || st.cleanups != 0)
+        s->verdict = "rp_reset left large nodes or cleanups listed";
+}
+
+static int cleanup_add(void *inst, size_t n, fuzz_cleanup_fn fn, void *arg, fuzz_cleanup_out_t *out)
+{
+    rp_inst_t *s = inst;
+    /* rp.h: data larger than rp_max is refused without asking upstream
+     * (nginx would serve it as a large block). */
+    out->too_big = n > rp_max(s->pool);
+    rp_cleanup_t *c = rp_cleanup_add(s->pool, n);
+    expect_calls(s, 0);
+    if (c == NULL)
+        return -1;
+    out->data = c->data;
+    out->record = c;
+    out->record_size = sizeof *c;
+    if (c->handler != NULL)
+        s->verdict = "rp_cleanup_add: a new record's handler is not NULL";
+    c->handler = fn;
+    c->data = arg; /* the handler finds the executor through it */
+    return 0;
+}
+
+/* ---- what the executor asks ----------------------------------------------- */
+
+static int is_large(const void *inst, size_t n)
+{
+    const rp_inst_t *s = inst;
+    return req_of(n) > rp_max(s->pool);
+}
+
+static size_t charge(const void *inst, size_t n, int large)
+{
+    (void)inst;
+    return large ? req_of(n) : n;
+}
+
+static size_t param(const void *inst, fuzz_param_t which)
+{
+    const rp_inst_t *s = inst;
+    switch (which) {
+    case FUZZ_PARAM_POOL_MAX: return rp_max(s->pool);
+    case FUZZ_PARAM_BLOCK_SIZE: return s->block_size;
+    default: return 0;
+    }
+}
+
+static void stats(const void *inst, fuzz_stats_t *out)
+{
+    const rp_inst_t *s = inst;
+    rp_stats_t st = rp_stats(s->pool);
+    out->requested_live = st.bytes_requested_live;
+    out->requested_peak = st.bytes_requested_peak;
+    out->large_live = st.large_blocks_live;
+    out->failed = st.failed_requests;
+    out->upstream_held = st.upstream_bytes_held;
+    out->upstream_peak = st.upstream_bytes_peak;
+    out->cleanups = st.cleanups;
+    out->resets = st.resets;
+    if (st.bytes_requested_live != st.small_bytes_live + st.large_bytes_live)
+        out->requested_live = SIZE_MAX; /* inconsistent: the comparison will say so */
+}
+
+static size_t self_check(const void *inst)
+{
+    const rp_inst_t *s = inst;
+    return rp_check(s->pool);
+}
+
+/* Break the cleanup list at its newest record (hint): mode 0, it points to
+ * itself; 1, to a record outside pool memory; 2, the list ends early. */
+static int tamper(void *inst, unsigned mode, void *hint, size_t *broken, size_t *after, const char **what)
+{
+    static const char *const names[] = {"a cycle in the cleanup list", "a cleanup record outside the pool",
+                                        "a cleanup list cut short"};
+    rp_inst_t *s = inst;
+    rp_cleanup_t outside = {NULL, NULL, NULL};
+    rp_cleanup_t *rec = hint, *next = rec->next;
+    mode %= 3;
+    if (mode == 2 && next == NULL)
+        return -1;
+    rec->next = mode == 0 ? rec : mode == 1 ? &outside : NULL;
+    *broken = rp_check(s->pool);
+    rec->next = next;
+    *after = rp_check(s->pool);
+    *what = names[mode];
+    return 0;
+}
+
+static void edges(void *inst, const fuzz_reporter_t *r)
+{
+    (void)inst;
+    alloc_upstream_t bad = {NULL, NULL, NULL, NULL};
+    int dummy = 0;
+    if (rp_create(1024, &bad) != NULL)
+        r->fail(r->ctx, "rp_create accepted an invalid upstream");
+    if (rp_palloc(NULL, 8) != NULL || rp_pnalloc(NULL, 8) != NULL || rp_pcalloc(NULL, 8) != NULL ||
+        rp_pmemalign(NULL, 8, 16) != NULL || rp_cleanup_add(NULL, 0) != NULL)
+        r->fail(r->ctx, "rp_* allocation on NULL did not return NULL");
+    if (rp_pfree(NULL, &dummy) != RP_DECLINED || rp_max(NULL) != 0 || rp_check(NULL) != 1 ||
+        rp_stats(NULL).blocks != 0)
+        r->fail(r->ctx, "rp_* on NULL gave wrong answers");
+    rp_reset(NULL);
+    rp_destroy(NULL);
+    rp_pool_t *pool = rp_create(1, NULL);
+    if (pool == NULL || rp_stats(pool).block_size != RP_MIN_POOL_SIZE) {
+        r->fail(r->ctx, "rp_create(1, NULL) did not make a pool of the minimum size");
+        return;
+    }
+    unsigned char *big = rp_palloc(pool, 2 * RP_MIN_POOL_SIZE);
+    if (big == NULL || rp_pfree(pool, NULL) != RP_DECLINED || rp_pfree(pool, big + 1) != RP_DECLINED ||
+        rp_stats(pool).large_blocks_live != 1)
+        r->fail(r->ctx, "rp_pfree of NULL or of a pointer inside a large block did not decline");
+    if (big != NULL && rp_pfree(pool, big) != RP_OK)
+        r->fail(r->ctx, "rp_pfree of a large block did not answer OK");
+    rp_destroy(pool);
+}
+
+/* After every op: the sizes were exact, and the pool's shape is sound. */
+static const char *account(void *inst)
+{
+    rp_inst_t *s = inst;
+    rp_stats_t st = rp_stats(s->pool);
+    size_t max = rp_max(s->pool);
+    if (s->verdict == NULL && st.block_size != s->block_size)
+        s->verdict = "rp_stats.block_size is not the size asked, raised to the minimum and rounded";
+    if (s->verdict == NULL && !(max <= RP_MAX_ALLOC_FROM_POOL && max < s->block_size && max > 0))
+        s->verdict = "rp_max is out of its bounds";
+    if (s->verdict == NULL && st.large_nodes < st.large_blocks_live)
+        s->verdict = "fewer large nodes than live large blocks";
+    if (s->verdict == NULL && (st.blocks < 1 || st.upstream_bytes_held < st.blocks * st.block_size))
+        s->verdict = "fewer upstream bytes held than its blocks take";
+    return s->verdict;
+}
+
+const fuzz_adapter_t fuzz_adapter_rp = {
+    .name = "rp",
+    .caps = FUZZ_CAP_POOL | FUZZ_CAP_PMEMALIGN | FUZZ_CAP_PFREE | FUZZ_CAP_RESET | FUZZ_CAP_CLEANUP |
+            FUZZ_CAP_STATS | FUZZ_CAP_SELF_CHECK | FUZZ_CAP_UPSTREAM | FUZZ_CAP_POISONS | FUZZ_CAP_OPTIONS |
+            FUZZ_CAP_CACHED_UPSTREAM,
+    .align = RP_ALIGNMENT,
+    .create = create,
+    .destroy = destroy,
+    .palloc = palloc,
+    .pnalloc = pnalloc,
+    .pcalloc = pcalloc,
+    .pmemalign = pmemalign,
+    .pfree = pfree,
+    .reset = reset,
+    .cleanup_add = cleanup_add,
+    .is_large = is_large,
+    .charge = charge,
+    .param = param,
+    .stats = stats,
+    .self_check = self_check,
+    .tamper = tamper,
+    .edges = edges,
+    .account = account,
+};

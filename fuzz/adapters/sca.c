@@ -1,0 +1,256 @@
+/*
+ * adapters/sca.c - the size-class allocator (alloc/include/alloc/sca.h) as a
+ * fuzz adapter: every capability a heap can have, and exact accounting
+ * against a reference of SGI's rules (reference_sgi.h).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/sca.h"
+#include "harness.h"
+#include "reference_sgi.h"
+#include "sanitizer.h"
+
+#ifndef ALLOC_DEBUG
+#define ALLOC_DEBUG 0
+#endif
+
+typedef struct sca_inst {
+    sca_t *a;
+    sca_options_t o;
+    sgi_ref_t ref;            /* what SGI's rules say the upstream calls are */
+    alloc_upstream_t parent;  /* the executor's counting upstream */
+} sca_inst_t;
+
+static int options_valid(const sca_options_t *o)
+{
+    size_t g = o->granule;
+    return g != 0 && (g & (g - 1)) == 0 && g >= sizeof(void *) && g <= SCA_MAX_GRANULE &&
+           o->small_limit >= g && o->small_limit % g == 0 && o->small_limit / g <= SCA_MAX_CLASSES &&
+           o->refill_batch >= 1 && o->refill_batch <= SCA_MAX_REFILL_BATCH;
+}
+
+static void *create(const fuzz_env_t *env, const fuzz_new_args_t *args, int *invalid)
+{
+    sca_inst_t *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        abort();
+    sca_options_t o = sca_options_default();
+    if (!args->defaults) {
+        o.granule = args->a;
+        o.small_limit = args->b;
+        o.refill_batch = args->c;
+    }
+    *invalid = !options_valid(&o);
+    s->parent = env->upstream;
+    o.upstream = sgi_ref_upstream(&s->ref, &s->parent);
+    s->a = sca_create(&o);
+    if (s->a == NULL) {
+        free(s);
+        return NULL;
+    }
+    s->o = sca_options(s->a);
+    sgi_ref_init(&s->ref, s->o.granule, s->o.small_limit, s->o.refill_batch); /* forgets the create's call */
+    return s;
+}
+
+static void destroy(void *inst)
+{
+    sca_inst_t *s = inst;
+    sca_destroy(s->a);
+    sgi_ref_free(&s->ref);
+    free(s);
+}
+
+static void *alloc(void *inst, size_t n)
+{
+    sca_inst_t *s = inst;
+    void *p = sca_allocate(s->a, n);
+    sgi_ref_allocated(&s->ref, n, p);
+    return p;
+}
+
+static void dealloc(void *inst, void *p, size_t n)
+{
+    sca_inst_t *s = inst;
+    sca_deallocate(s->a, p, n);
+    if (p != NULL)
+        sgi_ref_freed(&s->ref, p, n);
+}
+
+static void *resize(void *inst, void *p, size_t old_n, size_t new_n)
+{
+    sca_inst_t *s = inst;
+    void *q = sca_reallocate(s->a, p, old_n, new_n);
+    sgi_ref_reallocated(&s->ref, p, old_n, new_n, q);
+    return q;
+}
+
+static int is_large(const void *inst, size_t n)
+{
+    const sca_inst_t *s = inst;
+    return (n != 0 ? n : 1) > s->o.small_limit;
+}
+
+static size_t param(const void *inst, fuzz_param_t which)
+{
+    const sca_inst_t *s = inst;
+    switch (which) {
+    case FUZZ_PARAM_GRANULE: return s->o.granule;
+    case FUZZ_PARAM_SMALL_LIMIT: return s->o.small_limit;
+    default: return 0;
+    }
+}
+
+/* sca.h: a small block is n rounded up to the granule, aligned to
+ * min(granule, max_align_t); a large one is n, aligned to max_align_t.  The
+ * class slack after a small block is poisoned. */
+static const char *check_block(const void *inst, const void *p, size_t n)
+{
+    const sca_inst_t *s = inst;
+    size_t req = n != 0 ? n : 1, g = s->o.granule, cls = sca_class_size(s->a, n);
+    size_t align = _Alignof(max_align_t);
+    if (req <= s->o.small_limit) {
+        if (cls % g != 0 || cls < req || cls - req >= g)
+            return "sca_class_size is not n rounded up to the granule";
+        if (g < align)
+            align = g;
+        if (req < cls && FUZZ_POISON_VISIBLE && !fuzz_is_poisoned((const char *)p + req))
+            return "the byte past the block (class slack) is not poisoned";
+    } else if (cls != n) {
+        return "sca_class_size of a large size is not the size";
+    }
+    if ((uintptr_t)p % align != 0)
+        return "not aligned as sca.h promises";
+    return NULL;
+}
+
+static void stats(const void *inst, fuzz_stats_t *out)
+{
+    const sca_inst_t *s = inst;
+    sca_stats_t st = sca_stats(s->a);
+    out->requested_live = st.bytes_requested_live;
+    out->requested_peak = st.bytes_requested_peak;
+    out->blocks_live = st.blocks_live;
+    out->large_live = st.large_blocks_live;
+    out->reallocs = st.reallocs;
+    out->failed = st.failed_requests;
+    out->upstream_held = st.upstream_bytes_held;
+    out->upstream_peak = st.upstream_bytes_peak;
+    if (st.blocks_live != st.small_blocks_live + st.large_blocks_live)
+        out->blocks_live = SIZE_MAX; /* inconsistent: the comparison will say so */
+}
+
+static size_t self_check(const void *inst)
+{
+    const sca_inst_t *s = inst;
+    return sca_check(s->a);
+}
+
+/* Break the free list headed by hint (a block just freed): mode 0, its link
+ * points to itself (a cycle); 1, outside every chunk; 2, NULL while the list
+ * goes on (the count disagrees). */
+static int tamper(void *inst, unsigned mode, void *hint, size_t *broken, size_t *after, const char **what)
+{
+    static const char *const names[] = {"a cycle in a free list", "a free-list link out of the chunks",
+                                        "a free list cut short"};
+    sca_inst_t *s = inst;
+    int outside = 0;
+    void *link, *bad;
+    mode %= 3;
+    peek(&link, hint, sizeof link);
+    if (mode == 2 && link == NULL)
+        return -1; /* the list has no rest to cut */
+    bad = mode == 0 ? hint : mode == 1 ? (void *)&outside : NULL;
+    poke(hint, &bad, sizeof bad);
+    *broken = sca_check(s->a);
+    poke(hint, &link, sizeof link);
+    *after = sca_check(s->a);
+    *what = names[mode];
+    return 0;
+}
+
+/* The answers to bad input, on instances of their own (the run's instance
+ * and its statistics stay untouched). */
+static void edges(void *inst, const fuzz_reporter_t *r)
+{
+    (void)inst;
+    alloc_upstream_t bad = {NULL, NULL, NULL, NULL};
+    int dummy = 0;
+    sca_options_t o = sca_options_default();
+    if (o.granule != SCA_DEFAULT_GRANULE || o.small_limit != SCA_DEFAULT_SMALL_LIMIT ||
+        o.refill_batch != SCA_DEFAULT_REFILL_BATCH || !alloc_upstream_valid(&o.upstream))
+        r->fail(r->ctx, "sca_options_default is not 8/128/20 over libc");
+    o.upstream = bad;
+    if (sca_create(&o) != NULL)
+        r->fail(r->ctx, "sca_create accepted an invalid upstream");
+    if (sca_allocate(NULL, 8) != NULL || sca_reallocate(NULL, NULL, 0, 8) != NULL)
+        r->fail(r->ctx, "sca_allocate/reallocate on NULL did not return NULL");
+    sca_deallocate(NULL, &dummy, 8);
+    sca_destroy(NULL);
+    if (sca_class_size(NULL, 8) != 0 || sca_options(NULL).granule != 0 || sca_stats(NULL).blocks_live != 0 ||
+        sca_check(NULL) != 1)
+        r->fail(r->ctx, "sca_* on NULL gave wrong answers");
+
+    sca_t *a = sca_create(NULL);
+    if (a == NULL) {
+        r->fail(r->ctx, "sca_create(NULL) failed");
+        return;
+    }
+    unsigned char *q = sca_allocate(a, 8);
+    if (q == NULL)
+        r->fail(r->ctx, "sca_allocate on a default sca failed");
+    if (ALLOC_DEBUG >= 1) {
+        /* Deallocations the debug checks refuse (undefined behaviour in
+         * release builds).  A fresh instance's first refill takes a chunk of
+         * 2 x 20 x 8 = 320 bytes and carves 20 blocks of 8; the rest is not
+         * carved yet. */
+        size_t refused = 0;
+        sca_deallocate(a, &dummy, 1); /* in no chunk */
+        sca_deallocate(a, q + 1, 1);  /* off the granule grid */
+        refused += 2;
+        if (ALLOC_DEBUG >= 2) {
+            sca_deallocate(a, q + 20 * 8, 8);         /* uncarved */
+            sca_deallocate(a, q + 2 * 20 * 8 - 4, 8); /* at the chunk's end */
+            refused += 2;
+        }
+        if (sca_stats(a).bad_frees != refused)
+            r->fail(r->ctx, "sca_deallocate refused %zu bad frees, expected %zu", sca_stats(a).bad_frees, refused);
+        sca_deallocate(a, q, 8);
+        if (ALLOC_DEBUG >= 2) {
+            sca_deallocate(a, q, 8); /* a double free */
+            if (sca_stats(a).bad_frees != refused + 1)
+                r->fail(r->ctx, "sca_deallocate did not refuse a double free");
+        }
+    } else {
+        sca_deallocate(a, q, 8);
+    }
+    sca_destroy(a);
+}
+
+static const char *account(void *inst)
+{
+    sca_inst_t *s = inst;
+    return sgi_ref_verdict(&s->ref);
+}
+
+const fuzz_adapter_t fuzz_adapter_sca = {
+    .name = "sca",
+    .caps = FUZZ_CAP_HEAP | FUZZ_CAP_SIZED_FREE | FUZZ_CAP_REALLOC | FUZZ_CAP_STATS | FUZZ_CAP_SELF_CHECK |
+            FUZZ_CAP_UPSTREAM | FUZZ_CAP_POISONS | FUZZ_CAP_OPTIONS,
+    .align = 1, /* per size: check_block */
+    .create = create,
+    .destroy = destroy,
+    .alloc = alloc,
+    .free = dealloc,
+    .realloc = resize,
+    .is_large = is_large,
+    .param = param,
+    .check_block = check_block,
+    .stats = stats,
+    .self_check = self_check,
+    .tamper = tamper,
+    .edges = edges,
+    .account = account,
+};

@@ -1,0 +1,261 @@
+/* reference_sgi.c - see reference_sgi.h. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reference_sgi.h"
+
+/* ---- the recording upstream ---------------------------------------------- */
+
+static void record(sgi_ref_t *r, int kind, size_t size, void *result)
+{
+    if (r->nlog == SGI_REF_LOG) {
+        r->lost++;
+        return;
+    }
+    sgi_ref_call_t *c = &r->log[r->nlog++];
+    c->kind = kind;
+    c->size = size;
+    c->result = result;
+}
+
+static void *rec_alloc(void *ctx, size_t n)
+{
+    sgi_ref_t *r = ctx;
+    void *p = r->parent->alloc(r->parent->ctx, n);
+    record(r, 0, n, p);
+    return p;
+}
+
+static void rec_free(void *ctx, void *p, size_t n)
+{
+    sgi_ref_t *r = ctx;
+    r->parent->free(r->parent->ctx, p, n);
+}
+
+static void *rec_realloc(void *ctx, void *p, size_t old_n, size_t n)
+{
+    sgi_ref_t *r = ctx;
+    void *q = r->parent->realloc(r->parent->ctx, p, old_n, n);
+    record(r, 1, n, q);
+    return q;
+}
+
+alloc_upstream_t sgi_ref_upstream(sgi_ref_t *r, const alloc_upstream_t *parent)
+{
+    r->parent = parent;
+    alloc_upstream_t u = {rec_alloc, rec_free, rec_realloc, r};
+    return u;
+}
+
+/* ---- state ---------------------------------------------------------------- */
+
+void sgi_ref_init(sgi_ref_t *r, size_t granule, size_t limit, size_t batch)
+{
+    const alloc_upstream_t *parent = r->parent;
+    sgi_ref_free(r);
+    memset(r, 0, sizeof *r);
+    r->parent = parent;
+    r->granule = granule;
+    r->limit = limit;
+    r->batch = batch;
+    r->nclasses = granule != 0 ? limit / granule : 0;
+    r->lists = calloc(r->nclasses + 1, sizeof *r->lists);
+    if (r->lists == NULL)
+        abort();
+}
+
+void sgi_ref_free(sgi_ref_t *r)
+{
+    for (size_t i = 0; r->lists != NULL && i < r->nclasses; i++)
+        free(r->lists[i].v);
+    free(r->lists);
+    r->lists = NULL;
+}
+
+void sgi_ref_begin(sgi_ref_t *r)
+{
+    r->nlog = r->lost = 0;
+}
+
+static void push(sgi_ref_t *r, size_t idx, void *p)
+{
+    sgi_ref_list_t *l = &r->lists[idx];
+    if (l->n == l->cap) {
+        l->cap = l->cap != 0 ? 2 * l->cap : 32;
+        l->v = realloc(l->v, l->cap * sizeof *l->v);
+        if (l->v == NULL)
+            abort();
+    }
+    l->v[l->n++] = p;
+}
+
+static void *pop(sgi_ref_t *r, size_t idx)
+{
+    sgi_ref_list_t *l = &r->lists[idx];
+    return l->n != 0 ? l->v[--l->n] : NULL;
+}
+
+static size_t class_of(const sgi_ref_t *r, size_t req)
+{
+    return (req - 1) / r->granule;
+}
+
+static void differ(sgi_ref_t *r, const char *fmt, size_t a, size_t b)
+{
+    if (r->verdict != NULL)
+        return;
+    snprintf(r->msg, sizeof r->msg, fmt, a, b);
+    r->verdict = r->msg;
+}
+
+/* The next recorded call, which must be of this kind and size. */
+static const sgi_ref_call_t *expect_call(sgi_ref_t *r, size_t *cursor, int kind, size_t size)
+{
+    if (*cursor >= r->nlog) {
+        differ(r, "SGI's rules ask upstream for %zu bytes (call %zu), the allocator did not", size, *cursor + 1);
+        return NULL;
+    }
+    const sgi_ref_call_t *c = &r->log[(*cursor)++];
+    if (c->kind != kind || c->size != size)
+        differ(r, "upstream call asked for %zu bytes where SGI's rules ask for %zu", c->size, size);
+    return c;
+}
+
+/* ---- the rules ------------------------------------------------------------ */
+
+/* SGI's _S_chunk_alloc: up to *nobjs blocks of cls bytes from the tail,
+ * refilling it from upstream or by borrowing.  NULL when nothing is left. */
+static unsigned char *chunk_alloc(sgi_ref_t *r, size_t *cursor, size_t cls, size_t *nobjs)
+{
+    for (;;) {
+        size_t total = cls * *nobjs;
+        if (r->left >= cls) {
+            if (r->left < total) {
+                *nobjs = r->left / cls;
+                total = cls * *nobjs;
+            }
+            unsigned char *run = r->start;
+            r->start += total;
+            r->left -= total;
+            return run;
+        }
+        if (r->left > 0)
+            push(r, class_of(r, r->left), r->start);
+        r->start = NULL;
+        r->left = 0;
+        size_t g = r->granule;
+        size_t data = 2 * total + (((r->heap >> 4) + g - 1) & ~(g - 1));
+        const sgi_ref_call_t *c = expect_call(r, cursor, 0, data + SGI_REF_CHUNK_HEADER + g);
+        if (c == NULL)
+            return NULL;
+        if (c->result != NULL) {
+            uintptr_t at = (uintptr_t)c->result + SGI_REF_CHUNK_HEADER;
+            r->start = (unsigned char *)((at + g - 1) & ~(uintptr_t)(g - 1));
+            r->left = data;
+            r->heap += data;
+            continue;
+        }
+        size_t idx = class_of(r, cls);
+        for (; idx < r->nclasses; idx++) {
+            unsigned char *b = pop(r, idx);
+            if (b != NULL) {
+                r->start = b;
+                r->left = (idx + 1) * g;
+                break;
+            }
+        }
+        if (idx == r->nclasses)
+            return NULL;
+    }
+}
+
+/* The block allocate(n) must give, consuming the calls it must make. */
+static void *expected_block(sgi_ref_t *r, size_t *cursor, size_t n, int *large_ok)
+{
+    size_t req = n != 0 ? n : 1;
+    *large_ok = 0;
+    if (req > r->limit) {
+        if (req > SIZE_MAX - SGI_REF_LARGE_HEADER)
+            return NULL; /* refused before asking upstream */
+        const sgi_ref_call_t *c = expect_call(r, cursor, 0, req + SGI_REF_LARGE_HEADER);
+        *large_ok = c != NULL && c->result != NULL;
+        return NULL;
+    }
+    size_t idx = class_of(r, req), cls = (idx + 1) * r->granule;
+    void *p = pop(r, idx);
+    if (p != NULL)
+        return p;
+    size_t nobjs = r->batch;
+    unsigned char *run = chunk_alloc(r, cursor, cls, &nobjs);
+    if (run == NULL)
+        return NULL;
+    for (size_t i = nobjs; i-- > 1;)
+        push(r, idx, run + i * cls);
+    return run;
+}
+
+static void check_allocated(sgi_ref_t *r, size_t *cursor, size_t n, void *p)
+{
+    int large_ok;
+    void *want = expected_block(r, cursor, n, &large_ok);
+    if ((n != 0 ? n : 1) > r->limit) {
+        if ((p != NULL) != large_ok)
+            differ(r, "allocate(%zu) of a large block: the allocator's answer (NULL: %zu) is not upstream's", n,
+                   (size_t)(p == NULL));
+        return;
+    }
+    if (p != want)
+        differ(r, "allocate(%zu): SGI's rules give the block at offset %zu from the allocator's", n,
+               (size_t)((uintptr_t)want - (uintptr_t)p));
+}
+
+static void check_no_more_calls(sgi_ref_t *r, size_t cursor)
+{
+    if (cursor < r->nlog || r->lost != 0)
+        differ(r, "the allocator made %zu upstream calls where SGI's rules make %zu", r->nlog + r->lost, cursor);
+    sgi_ref_begin(r);
+}
+
+void sgi_ref_allocated(sgi_ref_t *r, size_t n, void *p)
+{
+    size_t cursor = 0;
+    check_allocated(r, &cursor, n, p);
+    check_no_more_calls(r, cursor);
+}
+
+void sgi_ref_freed(sgi_ref_t *r, void *p, size_t n)
+{
+    size_t req = n != 0 ? n : 1;
+    if (req <= r->limit)
+        push(r, class_of(r, req), p);
+    check_no_more_calls(r, 0);
+}
+
+void sgi_ref_reallocated(sgi_ref_t *r, void *p, size_t old_n, size_t new_n, void *q)
+{
+    size_t cursor = 0, old_req = old_n != 0 ? old_n : 1, new_req = new_n != 0 ? new_n : 1;
+    if (p == NULL) {
+        check_allocated(r, &cursor, new_n, q);
+    } else if (old_req > r->limit && new_req > r->limit) {
+        if (new_req <= SIZE_MAX - SGI_REF_LARGE_HEADER) {
+            const sgi_ref_call_t *c = expect_call(r, &cursor, 1, new_req + SGI_REF_LARGE_HEADER);
+            if (c != NULL && (c->result != NULL) != (q != NULL))
+                differ(r, "reallocate(%zu -> %zu) did not answer as upstream's realloc did", old_n, new_n);
+        }
+    } else if (old_req <= r->limit && new_req <= r->limit && class_of(r, old_req) == class_of(r, new_req)) {
+        if (q != p)
+            differ(r, "reallocate(%zu -> %zu) within one class moved the block", old_n, new_n);
+    } else {
+        check_allocated(r, &cursor, new_n, q);
+        if (q != NULL && old_req <= r->limit)
+            push(r, class_of(r, old_req), p);
+    }
+    check_no_more_calls(r, cursor);
+}
+
+const char *sgi_ref_verdict(const sgi_ref_t *r)
+{
+    return r->verdict;
+}
