@@ -22,6 +22,14 @@
 int fuzz_run_adapters(const fuzz_target_t *t, const fuzz_adapter_t *heap, const fuzz_adapter_t *pool,
                       const uint8_t *data, size_t size, const char *label, int paranoid);
 
+/* One adapter: the pool role when it has FUZZ_CAP_POOL, else the heap role. */
+int fuzz_run_adapter(const fuzz_target_t *t, const fuzz_adapter_t *ad, const uint8_t *data, size_t size,
+                     const char *label, int paranoid);
+
+/* The target an adapter's inputs decode with: the one named like it, or the
+ * mixed target's ops. */
+const fuzz_target_t *fuzz_target_for_adapter(const fuzz_adapter_t *ad);
+
 /* The built-in targets: sca (heap sca), rp (pool rp), mixed (both). */
 int fuzz_run(const fuzz_target_t *t, const uint8_t *data, size_t size, const char *label);
 

@@ -111,6 +111,8 @@ typedef struct fuzz_target {
 extern const fuzz_target_t fuzz_target_sca;
 extern const fuzz_target_t fuzz_target_rp;
 extern const fuzz_target_t fuzz_target_mixed;
+extern const fuzz_target_t fuzz_target_glibc, fuzz_target_jemalloc, fuzz_target_mimalloc, fuzz_target_tcmalloc,
+    fuzz_target_obstack;
 
 /* Every target, NULL-terminated. */
 extern const fuzz_target_t *const fuzz_targets[];
@@ -127,7 +129,7 @@ const char *fuzz_sym_name(unsigned sym);
 /* The symbol named `name`, or 0 (FUZZ_SYM_LITERAL) if none. */
 unsigned fuzz_sym_by_name(const char *name);
 
-/* The target called `name` ("sca", "rp", "mixed"), or NULL. */
+/* The target called `name` ("sca", "rp", "mixed", "glibc", ...), or NULL. */
 const fuzz_target_t *fuzz_target_by_name(const char *name);
 
 /* The target a corpus path belongs to: the last path component that names a

@@ -22,11 +22,16 @@
 #include "harness.h"
 #include "inputs.h"
 
+#ifdef FUZZ_ADAPTER
+/* fuzz_replay_NAME: one adapter's replay (fuzz_adapter() in CMake). */
+extern const fuzz_adapter_t FUZZ_ADAPTER;
+#endif
+
 typedef struct replay {
     const fuzz_target_t *forced;
     int verbose;
     int paranoid;
-    size_t per_target[3];
+    size_t per_target[16];
     size_t errors;
 } replay_t;
 
@@ -48,10 +53,21 @@ static void replay_one(const char *path, void *ctx)
     }
     if (r->verbose)
         fprintf(stderr, "fuzz_replay: %s (%s, %zu bytes)\n", path, t->name, size);
+#ifdef FUZZ_ADAPTER
+    fuzz_run_adapter(t, &FUZZ_ADAPTER, data, size, path, r->paranoid);
+#else
+    if (t != &fuzz_target_sca && t != &fuzz_target_rp && t != &fuzz_target_mixed) {
+        /* another adapter's input: its own fuzz_replay_NAME replays it */
+        if (r->verbose)
+            fprintf(stderr, "fuzz_replay: %s: skipped (target %s: use fuzz_replay_%s)\n", path, t->name, t->name);
+        free(data);
+        return;
+    }
     if (r->paranoid)
         fuzz_run_paranoid(t, data, size, path);
     else
         fuzz_run(t, data, size, path);
+#endif
     free(data);
     for (size_t i = 0; fuzz_targets[i] != NULL; i++)
         if (fuzz_targets[i] == t)
@@ -72,6 +88,9 @@ int main(int argc, char **argv)
     replay_t r;
     int npaths = 0;
     memset(&r, 0, sizeof r);
+#ifdef FUZZ_ADAPTER
+    r.forced = fuzz_target_for_adapter(&FUZZ_ADAPTER);
+#endif
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
@@ -102,8 +121,13 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    size_t total = r.per_target[0] + r.per_target[1] + r.per_target[2];
-    printf("fuzz_replay: %zu inputs passed (sca %zu, rp %zu, mixed %zu), %zu unreadable\n", total,
-           r.per_target[0], r.per_target[1], r.per_target[2], r.errors);
+    size_t total = 0;
+    printf("fuzz_replay: ");
+    for (size_t i = 0; fuzz_targets[i] != NULL; i++) {
+        total += r.per_target[i];
+        if (r.per_target[i] != 0)
+            printf("%s %zu, ", fuzz_targets[i]->name, r.per_target[i]);
+    }
+    printf("%zu inputs passed, %zu unreadable\n", total, r.errors);
     return r.errors == 0 && total > 0 ? 0 : 2;
 }

@@ -20,3 +20,16 @@ int fuzz_run_paranoid(const fuzz_target_t *t, const uint8_t *data, size_t size, 
 {
     return run(t, data, size, label, 1);
 }
+
+int fuzz_run_adapter(const fuzz_target_t *t, const fuzz_adapter_t *ad, const uint8_t *data, size_t size,
+                     const char *label, int paranoid)
+{
+    int pool = (ad->caps & FUZZ_CAP_POOL) != 0;
+    return fuzz_run_adapters(t, pool ? NULL : ad, pool ? ad : NULL, data, size, label, paranoid);
+}
+
+const fuzz_target_t *fuzz_target_for_adapter(const fuzz_adapter_t *ad)
+{
+    const fuzz_target_t *t = fuzz_target_by_name(ad->name);
+    return t != NULL ? t : &fuzz_target_mixed;
+}

@@ -60,14 +60,30 @@ static const fuzz_op_kind_t mixed_ops[] = {
     FUZZ_OP_CHECK, FUZZ_OP_EDGES, FUZZ_OP_TAMPER,
 };
 
+/* Other heaps (fuzz/adapters/): our heap's ops plus reset, which a heap
+ * with arenas or heaps of its own can do (jemalloc, mimalloc). */
+static const fuzz_op_kind_t heap_ops[] = {
+    FUZZ_OP_ALLOC, FUZZ_OP_FREE, FUZZ_OP_REALLOC, FUZZ_OP_SCA_NEW, FUZZ_OP_RESET,
+    FUZZ_OP_FAIL, FUZZ_OP_FAIL_AT, FUZZ_OP_CHECK, FUZZ_OP_EDGES, FUZZ_OP_TAMPER,
+};
+
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 const fuzz_target_t fuzz_target_sca = {"sca", sca_ops, COUNT_OF(sca_ops), 1, 0};
 const fuzz_target_t fuzz_target_rp = {"rp", rp_ops, COUNT_OF(rp_ops), 0, 1};
 const fuzz_target_t fuzz_target_mixed = {"mixed", mixed_ops, COUNT_OF(mixed_ops), 1, 1};
 
-const fuzz_target_t *const fuzz_targets[] = {&fuzz_target_sca, &fuzz_target_rp, &fuzz_target_mixed,
-                                             NULL};
+/* The peers' targets: heaps take the heap ops, obstack the pool ops.  An
+ * adapter of yours whose name is not here runs the mixed target's ops. */
+const fuzz_target_t fuzz_target_glibc = {"glibc", heap_ops, COUNT_OF(heap_ops), 1, 0};
+const fuzz_target_t fuzz_target_jemalloc = {"jemalloc", heap_ops, COUNT_OF(heap_ops), 1, 0};
+const fuzz_target_t fuzz_target_mimalloc = {"mimalloc", heap_ops, COUNT_OF(heap_ops), 1, 0};
+const fuzz_target_t fuzz_target_tcmalloc = {"tcmalloc", heap_ops, COUNT_OF(heap_ops), 1, 0};
+const fuzz_target_t fuzz_target_obstack = {"obstack", rp_ops, COUNT_OF(rp_ops), 0, 1};
+
+const fuzz_target_t *const fuzz_targets[] = {&fuzz_target_sca,      &fuzz_target_rp,       &fuzz_target_mixed,
+                                             &fuzz_target_glibc,    &fuzz_target_jemalloc, &fuzz_target_mimalloc,
+                                             &fuzz_target_tcmalloc, &fuzz_target_obstack,  NULL};
 
 const fuzz_op_spec_t *fuzz_op_spec(fuzz_op_kind_t kind)
 {
