@@ -104,9 +104,10 @@ static int has(const role_t *r, unsigned cap)
     return r->ad != NULL && (r->ad->caps & cap) == cap;
 }
 
+/* The counting upstream's figures are read in place: several reads per op. */
 static size_t failures(const role_t *r)
 {
-    return alloc_counting_stats(&r->count).failures;
+    return r->count.stats.failures;
 }
 
 static size_t cached_bytes(const role_t *r)
@@ -118,7 +119,7 @@ static size_t cached_bytes(const role_t *r)
  * out, less what the caching upstream keeps for later. */
 static size_t held(const role_t *r)
 {
-    return alloc_counting_stats(&r->count).bytes_held - cached_bytes(r);
+    return r->count.stats.bytes_held - cached_bytes(r);
 }
 
 static fuzz_owner_t owner_of(const exec_t *x, const role_t *r)
@@ -277,7 +278,7 @@ static void expect_poisoned(const exec_t *x, const role_t *r, const void *p, siz
 
 static void compare_stats(const exec_t *x, const role_t *r)
 {
-    alloc_counting_stats_t c = alloc_counting_stats(&r->count);
+    const alloc_counting_stats_t c = r->count.stats;
     if (has(r, FUZZ_CAP_UPSTREAM))
         EXEC_CHECK(x, c.size_mismatches == 0, "%s gave a block back to upstream with the wrong size (%zu times)",
                    role_name(r), c.size_mismatches);
@@ -324,7 +325,7 @@ static void check_accounting(const exec_t *x, const role_t *r)
  * depends on the program only).  forced: the end of the run. */
 static int may_check(exec_t *x, const role_t *r, int forced)
 {
-    size_t cost = (alloc_counting_stats(&r->count).bytes_held / 8 + 1) * (alloc_counting_stats(&r->count).blocks_held + 1);
+    size_t cost = (r->count.stats.bytes_held / 8 + 1) * (r->count.stats.blocks_held + 1);
     if (cost > FUZZ_CHECK_MAX_ONE || (!forced && x->check_spent + cost > FUZZ_CHECK_BUDGET))
         return 0;
     x->check_spent += cost;
@@ -744,8 +745,10 @@ static void op_tamper(exec_t *x, unsigned mode)
     role_t *r = &x->role[mode % 2];
     if (r->ad == NULL || r->ad->tamper == NULL)
         r = &x->role[(mode + 1) % 2];
-    if (r->ad == NULL || r->ad->tamper == NULL || r->inst == NULL || !may_check(x, r, 0) || !may_check(x, r, 0))
+    if (r->ad == NULL || r->ad->tamper == NULL || r->inst == NULL || x->tampers_left == 0 || !may_check(x, r, 0) ||
+        !may_check(x, r, 0))
         return;
+    x->tampers_left--;
     /* Something to break, made through tracked ops: a freed heap block (the
      * head of its free list), or a pool's newest cleanup record. */
     void *hint = NULL;
@@ -770,9 +773,13 @@ static void op_tamper(exec_t *x, unsigned mode)
     EXEC_CHECK(x, after == 0, "%s self-check still counts %zu after %s was repaired", role_name(r), after, what);
 }
 
+/* `edges`: once per input (its answers never change within one). */
 static void op_edges(exec_t *x)
 {
     fuzz_reporter_t rep = {reporter_fail, x};
+    if (x->edges_done)
+        return;
+    x->edges_done = 1;
     exec_edges_upstreams(x);
     for (int i = 0; i < FUZZ_ROLES; i++) {
         role_t *r = &x->role[i];
@@ -862,6 +869,7 @@ int fuzz_run_adapters(const fuzz_target_t *t, const fuzz_adapter_t *heap, const 
     x->label = label;
     x->paranoid = paranoid;
     x->sweeps_left = FUZZ_SWEEPS;
+    x->tampers_left = FUZZ_TAMPERS;
     fuzz_model_init(&x->model);
     fuzz_new_args_t defaults;
     memset(&defaults, 0, sizeof defaults);

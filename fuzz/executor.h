@@ -12,9 +12,12 @@
 #include "harness.h"
 #include "model.h"
 
-#define FUZZ_CHECK_BUDGET ((size_t)4 << 20)  /* estimated self-check steps per run */
-#define FUZZ_CHECK_MAX_ONE ((size_t)1 << 20) /* one self-check estimated above this is skipped */
-#define FUZZ_SWEEPS 8u                       /* `check` sweeps of every block per run */
+/* Rations per input: each of these costs far more than an op, and a
+ * fuzzer rewarded for their coverage would fill inputs with them. */
+#define FUZZ_CHECK_BUDGET ((size_t)1 << 15)  /* estimated self-check steps per run */
+#define FUZZ_CHECK_MAX_ONE ((size_t)1 << 16) /* one self-check estimated above this is skipped */
+#define FUZZ_SWEEPS 4u                       /* `check` sweeps of every block per run */
+#define FUZZ_TAMPERS 4u                      /* `tamper` ops that run, per run */
 #define FUZZ_UPSTREAM_CAP ((size_t)96 << 10) /* the harness's "system" refuses bigger blocks:
                                               * ASan serves larger ones by mmap (slow) */
 #define FUZZ_PAGE 4096u
@@ -50,6 +53,8 @@ struct exec {
     struct { const void *at; size_t size; } records[FUZZ_CLEANUPS]; /* cleanup records, for overlaps */
     size_t check_spent;  /* estimated self-check steps so far */
     size_t sweeps_left;
+    size_t tampers_left;
+    int edges_done;
 };
 
 /* Print what broke (op index and text, input name) and abort. */
