@@ -20,8 +20,11 @@ mode=$1 enc=$2 corpus=$3
 [ -x "$enc" ] || { echo "corpus-tool: $enc is not an executable fuzz-encode" >&2; exit 2; }
 [ -d "$corpus/seeds" ] || { echo "corpus-tool: $corpus/seeds not found" >&2; exit 2; }
 
-bad=0 n=0
-for t in sca rp mixed; do
+bad=0 n=0 ndict=0
+# every target with hand-written seeds (corpus/seeds/<target>/), sca rp mixed at least
+targets=$( { printf '%s\n' sca rp mixed; ls "$corpus/seeds"; } | sort -u)
+for t in $targets; do
+  ndict=$((ndict + 1))
   mkdir -p "$corpus/$t" "$corpus/dict"
   for src in "$corpus/seeds/$t"/*.txt; do
     [ -e "$src" ] || continue
@@ -60,7 +63,7 @@ for t in sca rp mixed; do
   done
 done
 if [ "$mode" = regen ]; then
-  echo "corpus-tool: encoded $n seeds, wrote 3 dictionaries"
+  echo "corpus-tool: encoded $n seeds, wrote $ndict dictionaries"
 elif [ $bad -ne 0 ]; then
   echo "corpus-tool: $bad problems (run: make fuzz-seeds)" >&2
   exit 1

@@ -753,7 +753,7 @@ static void op_tamper(exec_t *x, unsigned mode)
      * head of its free list), or a pool's newest cleanup record. */
     void *hint = NULL;
     if (r == &x->role[0]) {
-        op_alloc(x, FUZZ_SLOTS - 1, param(x, FUZZ_PARAM_GRANULE, 8));
+        op_alloc(x, FUZZ_SLOTS - 1, 2 * param(x, FUZZ_PARAM_GRANULE, 8));
         hint = x->model.slot[FUZZ_SLOTS - 1].ptr;
         if (hint == NULL)
             return; /* upstream failed (armed) */

@@ -71,7 +71,31 @@ void sgi_ref_free(sgi_ref_t *r)
     for (size_t i = 0; r->lists != NULL && i < r->nclasses; i++)
         free(r->lists[i].v);
     free(r->lists);
+    free(r->chunks);
     r->lists = NULL;
+    r->chunks = NULL;
+}
+
+static void note_chunk(sgi_ref_t *r, unsigned char *data, size_t size)
+{
+    if (r->nchunks == r->chunks_cap) {
+        r->chunks_cap = r->chunks_cap != 0 ? 2 * r->chunks_cap : 8;
+        r->chunks = realloc(r->chunks, r->chunks_cap * sizeof *r->chunks);
+        if (r->chunks == NULL)
+            abort();
+    }
+    r->chunks[r->nchunks].data = data;
+    r->chunks[r->nchunks++].size = size;
+}
+
+unsigned char *sgi_ref_carved_chunk_end(const sgi_ref_t *r)
+{
+    for (size_t i = 0; i < r->nchunks; i++) {
+        unsigned char *end = r->chunks[i].data + r->chunks[i].size, *last = end - r->granule;
+        if (!(r->left != 0 && last >= r->start && last < r->start + r->left))
+            return end;
+    }
+    return NULL;
 }
 
 void sgi_ref_begin(sgi_ref_t *r)
@@ -155,6 +179,7 @@ static unsigned char *chunk_alloc(sgi_ref_t *r, size_t *cursor, size_t cls, size
             r->start = (unsigned char *)((at + g - 1) & ~(uintptr_t)(g - 1));
             r->left = data;
             r->heap += data;
+            note_chunk(r, r->start, data);
             continue;
         }
         size_t idx = class_of(r, cls);
@@ -206,9 +231,12 @@ static void check_allocated(sgi_ref_t *r, size_t *cursor, size_t n, void *p)
                    (size_t)(p == NULL));
         return;
     }
-    if (p != want)
-        differ(r, "allocate(%zu): SGI's rules give the block at offset %zu from the allocator's", n,
+    if (p != want && (uintptr_t)want > (uintptr_t)p)
+        differ(r, "allocate(%zu): SGI's rules give the block %zu bytes after the allocator's", n,
                (size_t)((uintptr_t)want - (uintptr_t)p));
+    else if (p != want)
+        differ(r, "allocate(%zu): SGI's rules give the block %zu bytes before the allocator's", n,
+               (size_t)((uintptr_t)p - (uintptr_t)want));
 }
 
 static void check_no_more_calls(sgi_ref_t *r, size_t cursor)

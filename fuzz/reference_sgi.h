@@ -45,6 +45,11 @@ typedef struct sgi_ref {
     unsigned char *start;              /* the uncarved tail */
     size_t left;
     size_t heap;                       /* bytes of all chunks (SGI's heap_size) */
+    struct sgi_ref_chunk {
+        unsigned char *data;
+        size_t size;
+    } *chunks;                         /* every chunk's data area, oldest first */
+    size_t nchunks, chunks_cap;
     const char *verdict;               /* NULL while everything matched */
     char msg[200];
 } sgi_ref_t;
@@ -66,6 +71,10 @@ void sgi_ref_begin(sgi_ref_t *r);
 void sgi_ref_allocated(sgi_ref_t *r, size_t n, void *p);
 void sgi_ref_freed(sgi_ref_t *r, void *p, size_t n);
 void sgi_ref_reallocated(sgi_ref_t *r, void *p, size_t old_n, size_t new_n, void *q);
+
+/* The end of a chunk's data area whose last granule is carved (not in the
+ * uncarved tail), or NULL when there is none. */
+unsigned char *sgi_ref_carved_chunk_end(const sgi_ref_t *r);
 
 /* NULL while the allocator has followed the rules, else the first
  * difference (kept). */

@@ -10,6 +10,7 @@
 
 #include "alloc/rp.h"
 #include "harness.h"
+#include "sanitizer.h"
 
 #define DEFAULT_POOL 1024u /* small, so blocks fill and chain quickly */
 #define LOG_MAX 8u
@@ -196,6 +197,17 @@ static size_t param(const void *inst, fuzz_param_t which)
     }
 }
 
+/* A bump allocator hands out the lowest free address of its block, so the
+ * byte after a new small block is free (or past the block): poisoned. */
+static const char *check_block(const void *inst, const void *p, size_t n)
+{
+    if (!FUZZ_POISON_VISIBLE || is_large(inst, n))
+        return NULL;
+    if (!fuzz_is_poisoned((const char *)p + req_of(n)))
+        return "the byte past a new small pool block is not poisoned";
+    return NULL;
+}
+
 static void stats(const void *inst, fuzz_stats_t *out)
 {
     const rp_inst_t *s = inst;
@@ -302,6 +314,7 @@ const fuzz_adapter_t fuzz_adapter_rp = {
     .is_large = is_large,
     .charge = charge,
     .param = param,
+    .check_block = check_block,
     .stats = stats,
     .self_check = self_check,
     .tamper = tamper,

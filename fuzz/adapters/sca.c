@@ -148,17 +148,45 @@ static size_t self_check(const void *inst)
     return sca_check(s->a);
 }
 
-/* Break the free list headed by hint (a block just freed): mode 0, its link
- * points to itself (a cycle); 1, outside every chunk; 2, NULL while the list
- * goes on (the count disagrees). */
+/* Mode 3: the free node after hint is swapped for a node that starts in a
+ * chunk, on the grid, but ends past the chunk's end; counts and bytes stay
+ * as they were, so only the "a node ends inside its chunk" rule sees it. */
+static int tamper_node_past_end(sca_inst_t *s, void *hint, size_t *broken, size_t *after)
+{
+    size_t cls = sca_class_size(s->a, 2 * s->o.granule); /* the executor's hint is of 2 granules */
+    unsigned char *end = sgi_ref_carved_chunk_end(&s->ref);
+    void *next, *next_next, *saved;
+    peek(&next, hint, sizeof next);
+    if (end == NULL || next == NULL || cls <= s->o.granule)
+        return -1;
+    unsigned char *fake = end - s->o.granule;
+    if ((unsigned char *)hint == fake || (unsigned char *)next == fake)
+        return -1;
+    peek(&next_next, next, sizeof next_next);
+    peek(&saved, fake, sizeof saved);
+    poke(fake, &next_next, sizeof next_next);
+    poke(hint, &fake, sizeof fake);
+    *broken = sca_check(s->a);
+    poke(hint, &next, sizeof next);
+    poke(fake, &saved, sizeof saved);
+    *after = sca_check(s->a);
+    return 0;
+}
+
+/* Break the free list headed by hint (a block of two granules just freed):
+ * mode 0, its link points to itself (a cycle); 1, outside every chunk; 2,
+ * NULL while the list goes on (the count disagrees); 3, see above. */
 static int tamper(void *inst, unsigned mode, void *hint, size_t *broken, size_t *after, const char **what)
 {
     static const char *const names[] = {"a cycle in a free list", "a free-list link out of the chunks",
-                                        "a free list cut short"};
+                                        "a free list cut short", "a free node that ends past its chunk"};
     sca_inst_t *s = inst;
     int outside = 0;
     void *link, *bad;
-    mode %= 3;
+    mode %= 4;
+    *what = names[mode];
+    if (mode == 3)
+        return tamper_node_past_end(s, hint, broken, after);
     peek(&link, hint, sizeof link);
     if (mode == 2 && link == NULL)
         return -1; /* the list has no rest to cut */
@@ -167,7 +195,6 @@ static int tamper(void *inst, unsigned mode, void *hint, size_t *broken, size_t 
     *broken = sca_check(s->a);
     poke(hint, &link, sizeof link);
     *after = sca_check(s->a);
-    *what = names[mode];
     return 0;
 }
 
