@@ -27,7 +27,7 @@ esac
 incs="-I$root/alloc/include -I$root/alloc/src -I$root/alloc/tests -I$root/fuzz"
 
 objs=()
-for src in "$root"/alloc/src/*.c "$root"/fuzz/{producer,codec,targets,optext,inputs,model,executor,edges,suite,reference_sgi}.c \
+for src in "$root"/alloc/src/*.c "$root"/fuzz/{producer,codec,targets,optext,inputs,model,executor,edges,suite,recorder,reference_sgi,reference_nginx}.c \
            "$root"/fuzz/adapters/{sca,rp}.c; do
   obj="$work/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o"
   # shellcheck disable=SC2086  # CFLAGS is a list of flags

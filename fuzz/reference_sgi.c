@@ -6,57 +6,20 @@
 
 #include "reference_sgi.h"
 
-/* ---- the recording upstream ---------------------------------------------- */
-
-static void record(sgi_ref_t *r, int kind, size_t size, void *result)
-{
-    if (r->nlog == SGI_REF_LOG) {
-        r->lost++;
-        return;
-    }
-    sgi_ref_call_t *c = &r->log[r->nlog++];
-    c->kind = kind;
-    c->size = size;
-    c->result = result;
-}
-
-static void *rec_alloc(void *ctx, size_t n)
-{
-    sgi_ref_t *r = ctx;
-    void *p = r->parent->alloc(r->parent->ctx, n);
-    record(r, 0, n, p);
-    return p;
-}
-
-static void rec_free(void *ctx, void *p, size_t n)
-{
-    sgi_ref_t *r = ctx;
-    r->parent->free(r->parent->ctx, p, n);
-}
-
-static void *rec_realloc(void *ctx, void *p, size_t old_n, size_t n)
-{
-    sgi_ref_t *r = ctx;
-    void *q = r->parent->realloc(r->parent->ctx, p, old_n, n);
-    record(r, 1, n, q);
-    return q;
-}
-
 alloc_upstream_t sgi_ref_upstream(sgi_ref_t *r, const alloc_upstream_t *parent)
 {
-    r->parent = parent;
-    alloc_upstream_t u = {rec_alloc, rec_free, rec_realloc, r};
-    return u;
+    return fuzz_recorder_upstream(&r->rec, parent);
 }
 
 /* ---- state ---------------------------------------------------------------- */
 
 void sgi_ref_init(sgi_ref_t *r, size_t granule, size_t limit, size_t batch)
 {
-    const alloc_upstream_t *parent = r->parent;
+    fuzz_recorder_t rec = r->rec;
     sgi_ref_free(r);
     memset(r, 0, sizeof *r);
-    r->parent = parent;
+    r->rec = rec;
+    (void)fuzz_recorder_done(&r->rec); /* the create's call */
     r->granule = granule;
     r->limit = limit;
     r->batch = batch;
@@ -98,11 +61,6 @@ unsigned char *sgi_ref_carved_chunk_end(const sgi_ref_t *r)
     return NULL;
 }
 
-void sgi_ref_begin(sgi_ref_t *r)
-{
-    r->nlog = r->lost = 0;
-}
-
 static void push(sgi_ref_t *r, size_t idx, void *p)
 {
     sgi_ref_list_t *l = &r->lists[idx];
@@ -135,14 +93,14 @@ static void differ(sgi_ref_t *r, const char *fmt, size_t a, size_t b)
 }
 
 /* The next recorded call, which must be of this kind and size. */
-static const sgi_ref_call_t *expect_call(sgi_ref_t *r, size_t *cursor, int kind, size_t size)
+static const fuzz_call_t *expect_call(sgi_ref_t *r, int is_realloc, size_t size)
 {
-    if (*cursor >= r->nlog) {
-        differ(r, "SGI's rules ask upstream for %zu bytes (call %zu), the allocator did not", size, *cursor + 1);
+    const fuzz_call_t *c = fuzz_recorder_next(&r->rec);
+    if (c == NULL) {
+        differ(r, "SGI's rules ask upstream for %zu bytes (call %zu), the allocator did not", size, r->rec.cursor + 1);
         return NULL;
     }
-    const sgi_ref_call_t *c = &r->log[(*cursor)++];
-    if (c->kind != kind || c->size != size)
+    if (c->realloc != is_realloc || c->size != size)
         differ(r, "upstream call asked for %zu bytes where SGI's rules ask for %zu", c->size, size);
     return c;
 }
@@ -151,7 +109,7 @@ static const sgi_ref_call_t *expect_call(sgi_ref_t *r, size_t *cursor, int kind,
 
 /* SGI's _S_chunk_alloc: up to *nobjs blocks of cls bytes from the tail,
  * refilling it from upstream or by borrowing.  NULL when nothing is left. */
-static unsigned char *chunk_alloc(sgi_ref_t *r, size_t *cursor, size_t cls, size_t *nobjs)
+static unsigned char *chunk_alloc(sgi_ref_t *r, size_t cls, size_t *nobjs)
 {
     for (;;) {
         size_t total = cls * *nobjs;
@@ -171,7 +129,7 @@ static unsigned char *chunk_alloc(sgi_ref_t *r, size_t *cursor, size_t cls, size
         r->left = 0;
         size_t g = r->granule;
         size_t data = 2 * total + (((r->heap >> 4) + g - 1) & ~(g - 1));
-        const sgi_ref_call_t *c = expect_call(r, cursor, 0, data + SGI_REF_CHUNK_HEADER + g);
+        const fuzz_call_t *c = expect_call(r, 0, data + SGI_REF_CHUNK_HEADER + g);
         if (c == NULL)
             return NULL;
         if (c->result != NULL) {
@@ -197,14 +155,14 @@ static unsigned char *chunk_alloc(sgi_ref_t *r, size_t *cursor, size_t cls, size
 }
 
 /* The block allocate(n) must give, consuming the calls it must make. */
-static void *expected_block(sgi_ref_t *r, size_t *cursor, size_t n, int *large_ok)
+static void *expected_block(sgi_ref_t *r, size_t n, int *large_ok)
 {
     size_t req = n != 0 ? n : 1;
     *large_ok = 0;
     if (req > r->limit) {
         if (req > SIZE_MAX - SGI_REF_LARGE_HEADER)
             return NULL; /* refused before asking upstream */
-        const sgi_ref_call_t *c = expect_call(r, cursor, 0, req + SGI_REF_LARGE_HEADER);
+        const fuzz_call_t *c = expect_call(r, 0, req + SGI_REF_LARGE_HEADER);
         *large_ok = c != NULL && c->result != NULL;
         return NULL;
     }
@@ -213,7 +171,7 @@ static void *expected_block(sgi_ref_t *r, size_t *cursor, size_t n, int *large_o
     if (p != NULL)
         return p;
     size_t nobjs = r->batch;
-    unsigned char *run = chunk_alloc(r, cursor, cls, &nobjs);
+    unsigned char *run = chunk_alloc(r, cls, &nobjs);
     if (run == NULL)
         return NULL;
     for (size_t i = nobjs; i-- > 1;)
@@ -221,10 +179,10 @@ static void *expected_block(sgi_ref_t *r, size_t *cursor, size_t n, int *large_o
     return run;
 }
 
-static void check_allocated(sgi_ref_t *r, size_t *cursor, size_t n, void *p)
+static void check_allocated(sgi_ref_t *r, size_t n, void *p)
 {
     int large_ok;
-    void *want = expected_block(r, cursor, n, &large_ok);
+    void *want = expected_block(r, n, &large_ok);
     if ((n != 0 ? n : 1) > r->limit) {
         if ((p != NULL) != large_ok)
             differ(r, "allocate(%zu) of a large block: the allocator's answer (NULL: %zu) is not upstream's", n,
@@ -239,18 +197,17 @@ static void check_allocated(sgi_ref_t *r, size_t *cursor, size_t n, void *p)
                (size_t)((uintptr_t)p - (uintptr_t)want));
 }
 
-static void check_no_more_calls(sgi_ref_t *r, size_t cursor)
+static void check_no_more_calls(sgi_ref_t *r)
 {
-    if (cursor < r->nlog || r->lost != 0)
-        differ(r, "the allocator made %zu upstream calls where SGI's rules make %zu", r->nlog + r->lost, cursor);
-    sgi_ref_begin(r);
+    size_t made = r->rec.ncalls + r->rec.lost, expected = r->rec.cursor;
+    if (!fuzz_recorder_done(&r->rec))
+        differ(r, "the allocator made %zu upstream calls where SGI's rules make %zu", made, expected);
 }
 
 void sgi_ref_allocated(sgi_ref_t *r, size_t n, void *p)
 {
-    size_t cursor = 0;
-    check_allocated(r, &cursor, n, p);
-    check_no_more_calls(r, cursor);
+    check_allocated(r, n, p);
+    check_no_more_calls(r);
 }
 
 void sgi_ref_freed(sgi_ref_t *r, void *p, size_t n)
@@ -258,17 +215,17 @@ void sgi_ref_freed(sgi_ref_t *r, void *p, size_t n)
     size_t req = n != 0 ? n : 1;
     if (req <= r->limit)
         push(r, class_of(r, req), p);
-    check_no_more_calls(r, 0);
+    check_no_more_calls(r);
 }
 
 void sgi_ref_reallocated(sgi_ref_t *r, void *p, size_t old_n, size_t new_n, void *q)
 {
-    size_t cursor = 0, old_req = old_n != 0 ? old_n : 1, new_req = new_n != 0 ? new_n : 1;
+    size_t old_req = old_n != 0 ? old_n : 1, new_req = new_n != 0 ? new_n : 1;
     if (p == NULL) {
-        check_allocated(r, &cursor, new_n, q);
+        check_allocated(r, new_n, q);
     } else if (old_req > r->limit && new_req > r->limit) {
         if (new_req <= SIZE_MAX - SGI_REF_LARGE_HEADER) {
-            const sgi_ref_call_t *c = expect_call(r, &cursor, 1, new_req + SGI_REF_LARGE_HEADER);
+            const fuzz_call_t *c = expect_call(r, 1, new_req + SGI_REF_LARGE_HEADER);
             if (c != NULL && (c->result != NULL) != (q != NULL))
                 differ(r, "reallocate(%zu -> %zu) did not answer as upstream's realloc did", old_n, new_n);
         }
@@ -276,11 +233,11 @@ void sgi_ref_reallocated(sgi_ref_t *r, void *p, size_t old_n, size_t new_n, void
         if (q != p)
             differ(r, "reallocate(%zu -> %zu) within one class moved the block", old_n, new_n);
     } else {
-        check_allocated(r, &cursor, new_n, q);
+        check_allocated(r, new_n, q);
         if (q != NULL && old_req <= r->limit)
             push(r, class_of(r, old_req), p);
     }
-    check_no_more_calls(r, cursor);
+    check_no_more_calls(r);
 }
 
 const char *sgi_ref_verdict(const sgi_ref_t *r)

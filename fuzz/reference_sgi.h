@@ -18,28 +18,19 @@
 #include <stddef.h>
 
 #include "alloc/upstream.h"
+#include "recorder.h"
 
 /* sca.c's headers: a chunk starts with four words (chunk_t), then its data
  * area on the granule; a large block starts with LARGE_HEADER bytes. */
 #define SGI_REF_CHUNK_HEADER (4 * sizeof(void *))
 #define SGI_REF_LARGE_HEADER 32u
-#define SGI_REF_LOG 64u
-
-typedef struct sgi_ref_call {
-    int kind;          /* 0 alloc, 1 realloc */
-    size_t size;
-    void *result;
-} sgi_ref_call_t;
-
 typedef struct sgi_ref_list {
     void **v;
     size_t n, cap;
 } sgi_ref_list_t;
 
 typedef struct sgi_ref {
-    const alloc_upstream_t *parent;
-    sgi_ref_call_t log[SGI_REF_LOG];   /* the calls of the current operation */
-    size_t nlog, lost;                 /* lost: calls past the log's end */
+    fuzz_recorder_t rec;               /* the calls of the current operation */
     size_t granule, limit, batch, nclasses;
     sgi_ref_list_t *lists;
     unsigned char *start;              /* the uncarved tail */
@@ -60,11 +51,9 @@ void sgi_ref_init(sgi_ref_t *r, size_t granule, size_t limit, size_t batch);
 void sgi_ref_free(sgi_ref_t *r);
 
 /* The upstream to give the allocator: records each call into r, then passes
- * it to *parent (which must outlive r). */
+ * it to parent.  Call before sgi_ref_init; init forgets the calls so far
+ * (the instance's own creation). */
 alloc_upstream_t sgi_ref_upstream(sgi_ref_t *r, const alloc_upstream_t *parent);
-
-/* Forget the calls so far (the instance's own creation). */
-void sgi_ref_begin(sgi_ref_t *r);
 
 /* What the allocator answered: allocate(n) = p; deallocate(p, n);
  * reallocate(p, old_n, new_n) = q. */

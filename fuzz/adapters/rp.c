@@ -1,8 +1,7 @@
 /*
  * adapters/rp.c - the region pool (alloc/include/alloc/rp.h) as a fuzz
- * adapter: every pool capability, cleanups, and exact upstream sizes (a
- * small request may only append blocks of the pool's size; a large one
- * takes exactly its size, plus the alignment slack pmemalign needs).
+ * adapter: every pool capability, cleanups, and exact accounting against a
+ * reference of nginx's rules (reference_nginx.h).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,63 +9,17 @@
 
 #include "alloc/rp.h"
 #include "harness.h"
+#include "reference_nginx.h"
 #include "sanitizer.h"
 
 #define DEFAULT_POOL 1024u /* small, so blocks fill and chain quickly */
-#define LOG_MAX 8u
 
 typedef struct rp_inst {
     rp_pool_t *pool;
     size_t block_size;        /* what rp_create must have made of the size asked */
-    alloc_upstream_t parent;  /* the executor's counting (or caching) upstream */
-    size_t log[LOG_MAX];      /* sizes of this op's upstream allocations */
-    size_t nlog, lost;
-    const char *verdict;
+    ngx_ref_t ref;            /* what nginx's rules say the pool does */
+    const char *verdict;      /* the adapter's own findings */
 } rp_inst_t;
-
-/* ---- a recording upstream, for the exact sizes ---------------------------- */
-
-static void *rec_alloc(void *ctx, size_t n)
-{
-    rp_inst_t *s = ctx;
-    if (s->nlog < LOG_MAX)
-        s->log[s->nlog++] = n;
-    else
-        s->lost++;
-    return s->parent.alloc(s->parent.ctx, n);
-}
-
-static void rec_free(void *ctx, void *p, size_t n)
-{
-    rp_inst_t *s = ctx;
-    s->parent.free(s->parent.ctx, p, n);
-}
-
-static void *rec_realloc(void *ctx, void *p, size_t old_n, size_t n)
-{
-    rp_inst_t *s = ctx;
-    s->verdict = "the pool called upstream realloc, which nginx's rules never do";
-    return s->parent.realloc(s->parent.ctx, p, old_n, n);
-}
-
-/* The calls of the op just done: blocks of the pool's size, and at most one
- * `large` (0: none allowed) of exactly that size. */
-static void expect_calls(rp_inst_t *s, size_t large)
-{
-    size_t larges = 0;
-    if (s->lost != 0)
-        s->verdict = "more upstream calls in one op than nginx's rules make";
-    for (size_t i = 0; i < s->nlog; i++) {
-        if (s->log[i] == s->block_size)
-            continue;
-        if (large != 0 && s->log[i] == large && larges++ == 0)
-            continue;
-        if (s->verdict == NULL)
-            s->verdict = large != 0 ? "a large block took other than its size (+ alignment slack) from upstream"
-                                    : "an upstream call of other than the pool's block size";
-    }
-    s->nlog = s->lost = 0;
-}
 
 static size_t req_of(size_t n)
 {
@@ -84,14 +37,13 @@ static void *create(const fuzz_env_t *env, const fuzz_new_args_t *args, int *inv
     size_t want = size < RP_MIN_POOL_SIZE ? RP_MIN_POOL_SIZE : size;
     *invalid = want > SIZE_MAX - (RP_ALIGNMENT - 1);
     s->block_size = (want + RP_ALIGNMENT - 1) & ~(size_t)(RP_ALIGNMENT - 1);
-    s->parent = args->cached ? env->cached : env->upstream;
-    alloc_upstream_t up = {rec_alloc, rec_free, rec_realloc, s};
+    alloc_upstream_t up = ngx_ref_upstream(&s->ref, args->cached ? &env->cached : &env->upstream);
     s->pool = rp_create(size, &up);
     if (s->pool == NULL) {
         free(s);
         return NULL;
     }
-    expect_calls(s, 0);
+    ngx_ref_init(&s->ref, rp_stats(s->pool).block_size, rp_max(s->pool));
     return s;
 }
 
@@ -99,39 +51,39 @@ static void destroy(void *inst)
 {
     rp_inst_t *s = inst;
     rp_destroy(s->pool);
+    ngx_ref_free(&s->ref);
     free(s);
-}
-
-static void *pool_alloc(rp_inst_t *s, void *p, size_t n)
-{
-    expect_calls(s, req_of(n) > rp_max(s->pool) ? req_of(n) : 0);
-    return p;
 }
 
 static void *palloc(void *inst, size_t n)
 {
     rp_inst_t *s = inst;
-    return pool_alloc(s, rp_palloc(s->pool, n), n);
+    void *p = rp_palloc(s->pool, n);
+    ngx_ref_alloc(&s->ref, n, 1, p);
+    return p;
 }
 
 static void *pnalloc(void *inst, size_t n)
 {
     rp_inst_t *s = inst;
-    return pool_alloc(s, rp_pnalloc(s->pool, n), n);
+    void *p = rp_pnalloc(s->pool, n);
+    ngx_ref_alloc(&s->ref, n, 0, p);
+    return p;
 }
 
 static void *pcalloc(void *inst, size_t n)
 {
     rp_inst_t *s = inst;
-    return pool_alloc(s, rp_pcalloc(s->pool, n), n);
+    void *p = rp_pcalloc(s->pool, n);
+    ngx_ref_alloc(&s->ref, n, 1, p);
+    return p;
 }
 
 static void *pmemalign(void *inst, size_t n, size_t align)
 {
     rp_inst_t *s = inst;
     void *p = rp_pmemalign(s->pool, n, align);
-    size_t slack = (align > RP_ALIGNMENT ? align : RP_ALIGNMENT) - RP_ALIGNMENT;
-    expect_calls(s, req_of(n) <= SIZE_MAX - slack ? req_of(n) + slack : 0);
+    ngx_ref_memalign(&s->ref, n, align, p);
     return p;
 }
 
@@ -139,7 +91,7 @@ static int pfree(void *inst, void *p)
 {
     rp_inst_t *s = inst;
     int ok = rp_pfree(s->pool, p) == RP_OK;
-    expect_calls(s, 0);
+    ngx_ref_pfree(&s->ref, p, ok);
     return ok;
 }
 
@@ -147,7 +99,7 @@ static void reset(void *inst)
 {
     rp_inst_t *s = inst;
     rp_reset(s->pool);
-    expect_calls(s, 0);
+    ngx_ref_reset(&s->ref);
     rp_stats_t st = rp_stats(s->pool);
     if (st.large_nodes != 0 || st.cleanups != 0)
         s->verdict = "rp_reset left large nodes or cleanups listed";
@@ -160,7 +112,7 @@ static int cleanup_add(void *inst, size_t n, fuzz_cleanup_fn fn, void *arg, fuzz
      * (nginx would serve it as a large block). */
     out->too_big = n > rp_max(s->pool);
     rp_cleanup_t *c = rp_cleanup_add(s->pool, n);
-    expect_calls(s, 0);
+    ngx_ref_cleanup(&s->ref, n, c, c != NULL ? c->data : NULL);
     if (c == NULL)
         return -1;
     out->data = c->data;
@@ -279,10 +231,12 @@ static void edges(void *inst, const fuzz_reporter_t *r)
     rp_destroy(pool);
 }
 
-/* After every op: the sizes were exact, and the pool's shape is sound. */
+/* After every op: nginx's rules agree, and the pool's shape is sound. */
 static const char *account(void *inst)
 {
     rp_inst_t *s = inst;
+    if (ngx_ref_verdict(&s->ref) != NULL)
+        return ngx_ref_verdict(&s->ref);
     rp_stats_t st = rp_stats(s->pool);
     size_t max = rp_max(s->pool);
     if (s->verdict == NULL && st.block_size != s->block_size)

@@ -20,7 +20,6 @@ typedef struct sca_inst {
     sca_t *a;
     sca_options_t o;
     sgi_ref_t ref;            /* what SGI's rules say the upstream calls are */
-    alloc_upstream_t parent;  /* the executor's counting upstream */
 } sca_inst_t;
 
 static int options_valid(const sca_options_t *o)
@@ -43,8 +42,7 @@ static void *create(const fuzz_env_t *env, const fuzz_new_args_t *args, int *inv
         o.refill_batch = args->c;
     }
     *invalid = !options_valid(&o);
-    s->parent = env->upstream;
-    o.upstream = sgi_ref_upstream(&s->ref, &s->parent);
+    o.upstream = sgi_ref_upstream(&s->ref, &env->upstream);
     s->a = sca_create(&o);
     if (s->a == NULL) {
         free(s);
