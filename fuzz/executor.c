@@ -178,11 +178,12 @@ static size_t resolve(const exec_t *x, fuzz_value_t v)
 }
 
 /* Adapters without an upstream of ours take memory from the real system:
- * requests the capped upstream would refuse are not made at all (the op is
- * skipped), so a peer is never asked for terabytes. */
+ * requests above FUZZ_SYSTEM_CAP are not made at all (the op is skipped),
+ * so a peer is never asked for terabytes, and never answers NULL for want
+ * of memory (a NULL from it is then a failed check). */
 static int too_big_for_system(const role_t *r, size_t n)
 {
-    return !has(r, FUZZ_CAP_UPSTREAM) && n > FUZZ_UPSTREAM_CAP;
+    return !has(r, FUZZ_CAP_UPSTREAM) && n > FUZZ_SYSTEM_CAP;
 }
 
 static int is_large(const role_t *r, size_t n)

@@ -20,6 +20,7 @@
 #define FUZZ_TAMPERS 4u                      /* `tamper` ops that run, per run */
 #define FUZZ_UPSTREAM_CAP ((size_t)96 << 10) /* the harness's "system" refuses bigger blocks:
                                               * ASan serves larger ones by mmap (slow) */
+#define FUZZ_SYSTEM_CAP ((size_t)4 << 20)    /* the most a peer (no upstream of ours) is asked for */
 #define FUZZ_PAGE 4096u
 #define FUZZ_HUGE ((size_t)1 << 20)
 #define FUZZ_CACHE_CAPACITY 4u
