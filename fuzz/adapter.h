@@ -135,10 +135,12 @@ typedef struct fuzz_adapter {
     /* Break one invariant on purpose (mode picks which), ask self_check,
      * repair, ask again.  Returns 0 when it ran (*broken, *after filled and
      * *what names the break), -1 when there was nothing to break.  It must
-     * not allocate or free.  hint: for a heap, a block the executor has just
-     * freed (a free-list head); for a pool, the newest cleanup record.
+     * not allocate or free.  hint: for a heap, a block of hint_size bytes
+     * the executor has just freed (a free-list head, when hint_size is
+     * small for the heap); for a pool, the newest cleanup record.
      * Everything is as before when it returns. */
-    int (*tamper)(void *inst, unsigned mode, void *hint, size_t *broken, size_t *after, const char **what);
+    int (*tamper)(void *inst, unsigned mode, void *hint, size_t hint_size, size_t *broken, size_t *after,
+                  const char **what);
     /* The API's answers to bad input (NULL instances, invalid options);
      * failures through r.  inst may be NULL. */
     void (*edges)(void *inst, const fuzz_reporter_t *r);

@@ -753,8 +753,11 @@ static void op_tamper(exec_t *x, unsigned mode)
     /* Something to break, made through tracked ops: a freed heap block (the
      * head of its free list), or a pool's newest cleanup record. */
     void *hint = NULL;
+    size_t hint_size = 0;
     if (r == &x->role[0]) {
-        op_alloc(x, FUZZ_SLOTS - 1, 2 * param(x, FUZZ_PARAM_GRANULE, 8));
+        size_t g = param(x, FUZZ_PARAM_GRANULE, 8), l = param(x, FUZZ_PARAM_SMALL_LIMIT, 128);
+        hint_size = 2 * g <= l ? 2 * g : g; /* two granules where that is still small */
+        op_alloc(x, FUZZ_SLOTS - 1, hint_size);
         hint = x->model.slot[FUZZ_SLOTS - 1].ptr;
         if (hint == NULL)
             return; /* upstream failed (armed) */
@@ -768,7 +771,7 @@ static void op_tamper(exec_t *x, unsigned mode)
     }
     size_t broken = 0, after = 0;
     const char *what = "?";
-    if (r->ad->tamper(r->inst, mode / 2, hint, &broken, &after, &what) != 0)
+    if (r->ad->tamper(r->inst, mode / 2, hint, hint_size, &broken, &after, &what) != 0)
         return;
     EXEC_CHECK(x, broken > 0, "%s self-check did not see %s", role_name(r), what);
     EXEC_CHECK(x, after == 0, "%s self-check still counts %zu after %s was repaired", role_name(r), after, what);

@@ -184,8 +184,10 @@ static size_t self_check(const void *inst)
 
 /* Break the cleanup list at its newest record (hint): mode 0, it points to
  * itself; 1, to a record outside pool memory; 2, the list ends early. */
-static int tamper(void *inst, unsigned mode, void *hint, size_t *broken, size_t *after, const char **what)
+static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_t *broken, size_t *after,
+                  const char **what)
 {
+    (void)hint_size;
     static const char *const names[] = {"a cycle in the cleanup list", "a cleanup record outside the pool",
                                         "a cleanup list cut short"};
     rp_inst_t *s = inst;

@@ -149,9 +149,8 @@ static size_t self_check(const void *inst)
 /* Mode 3: the free node after hint is swapped for a node that starts in a
  * chunk, on the grid, but ends past the chunk's end; counts and bytes stay
  * as they were, so only the "a node ends inside its chunk" rule sees it. */
-static int tamper_node_past_end(sca_inst_t *s, void *hint, size_t *broken, size_t *after)
+static int tamper_node_past_end(sca_inst_t *s, void *hint, size_t cls, size_t *broken, size_t *after)
 {
-    size_t cls = sca_class_size(s->a, 2 * s->o.granule); /* the executor's hint is of 2 granules */
     unsigned char *end = sgi_ref_carved_chunk_end(&s->ref);
     void *next, *next_next, *saved;
     peek(&next, hint, sizeof next);
@@ -174,7 +173,8 @@ static int tamper_node_past_end(sca_inst_t *s, void *hint, size_t *broken, size_
 /* Break the free list headed by hint (a block of two granules just freed):
  * mode 0, its link points to itself (a cycle); 1, outside every chunk; 2,
  * NULL while the list goes on (the count disagrees); 3, see above. */
-static int tamper(void *inst, unsigned mode, void *hint, size_t *broken, size_t *after, const char **what)
+static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_t *broken, size_t *after,
+                  const char **what)
 {
     static const char *const names[] = {"a cycle in a free list", "a free-list link out of the chunks",
                                         "a free list cut short", "a free node that ends past its chunk"};
@@ -183,8 +183,10 @@ static int tamper(void *inst, unsigned mode, void *hint, size_t *broken, size_t 
     void *link, *bad;
     mode %= 4;
     *what = names[mode];
+    if (is_large(s, hint_size))
+        return -1; /* not a free-list node */
     if (mode == 3)
-        return tamper_node_past_end(s, hint, broken, after);
+        return tamper_node_past_end(s, hint, sca_class_size(s->a, hint_size), broken, after);
     peek(&link, hint, sizeof link);
     if (mode == 2 && link == NULL)
         return -1; /* the list has no rest to cut */
