@@ -1,7 +1,10 @@
 /*
- * poke.h - lets a test touch allocator-owned memory on purpose (to plant a
- * broken link for the self-check), lifting the ASan / Valgrind marks around
- * the touch exactly as the allocator's own link helpers do.
+ * poke.h - lets a test or the fuzz harness touch allocator-owned memory on
+ * purpose (to plant a broken link for the self-check), lifting the ASan /
+ * Valgrind marks around the touch and putting them back exactly as they
+ * were: a word poked inside a live block stays addressable, one inside a
+ * free block stays poisoned.  (The one such helper: the allocators' own
+ * link access is annotate.h's, the harness's is this.)
  */
 #ifndef ALLOC_TESTS_POKE_H
 #define ALLOC_TESTS_POKE_H
@@ -25,40 +28,68 @@
 #define POKE_VG 1
 #endif
 
+#define POKE_MAX 64 /* the most bytes one poke or peek touches */
+
+typedef struct poke_marks {
+    size_t first_poisoned;           /* ASan: marks are a prefix per granule */
+    unsigned char vbits[POKE_MAX];   /* Valgrind: definedness, when addressable */
+    int addressable;
+} poke_marks_t;
+
+/* Lift the marks on [p, p+n), remembering them. */
+static inline void poke_lift(void *p, size_t n, poke_marks_t *m)
+{
+    m->first_poisoned = n;
+    m->addressable = 0;
+#ifdef POKE_ASAN
+    for (size_t i = 0; i < n; i++)
+        if (__asan_address_is_poisoned((char *)p + i)) {
+            m->first_poisoned = i;
+            break;
+        }
+    __asan_unpoison_memory_region(p, n);
+#endif
+#ifdef POKE_VG
+    m->addressable = n <= POKE_MAX && VALGRIND_GET_VBITS(p, m->vbits, n) == 1;
+    VALGRIND_MAKE_MEM_DEFINED(p, n);
+#endif
+    (void)p;
+}
+
+/* Put the marks remembered by poke_lift back. */
+static inline void poke_restore(void *p, size_t n, const poke_marks_t *m)
+{
+#ifdef POKE_ASAN
+    if (m->first_poisoned < n)
+        __asan_poison_memory_region((char *)p + m->first_poisoned, n - m->first_poisoned);
+#endif
+#ifdef POKE_VG
+    if (m->addressable)
+        VALGRIND_SET_VBITS(p, m->vbits, n);
+    else
+        VALGRIND_MAKE_MEM_NOACCESS(p, n);
+#endif
+    (void)p;
+    (void)n;
+    (void)m;
+}
+
 /* memcpy into memory the allocator may have marked no-access. */
 static inline void poke(void *dst, const void *src, size_t n)
 {
-#ifdef POKE_ASAN
-    __asan_unpoison_memory_region(dst, n);
-#endif
-#ifdef POKE_VG
-    VALGRIND_MAKE_MEM_UNDEFINED(dst, n);
-#endif
+    poke_marks_t m;
+    poke_lift(dst, n, &m);
     memcpy(dst, src, n);
-#if defined(POKE_ASAN) && defined(ALLOC_ANNOTATE_ASAN) && ALLOC_ANNOTATE_ASAN
-    __asan_poison_memory_region(dst, n);
-#endif
-#ifdef POKE_VG
-    VALGRIND_MAKE_MEM_NOACCESS(dst, n);
-#endif
+    poke_restore(dst, n, &m);
 }
 
 /* memcpy out of such memory. */
 static inline void peek(void *dst, const void *src, size_t n)
 {
-#ifdef POKE_ASAN
-    __asan_unpoison_memory_region((void *)src, n);
-#endif
-#ifdef POKE_VG
-    VALGRIND_MAKE_MEM_DEFINED(src, n);
-#endif
+    poke_marks_t m;
+    poke_lift((void *)src, n, &m);
     memcpy(dst, src, n);
-#if defined(POKE_ASAN) && defined(ALLOC_ANNOTATE_ASAN) && ALLOC_ANNOTATE_ASAN
-    __asan_poison_memory_region((void *)src, n);
-#endif
-#ifdef POKE_VG
-    VALGRIND_MAKE_MEM_NOACCESS(src, n);
-#endif
+    poke_restore((void *)src, n, &m);
 }
 
 #endif
