@@ -97,8 +97,9 @@ static inline void hand_out(rp_pool_t *pool, void *m, size_t size)
 /* ---- small allocations ---------------------------------------------------- */
 
 /* Append a new block after `tail` and serve size bytes from its start.
- * If the tail itself has failed too often, the new block becomes current. */
-static void *small_from_new_block(rp_pool_t *pool, block_t *tail, size_t size)
+ * skip_tail: the tail has failed too often (tested as for every block, on
+ * its count before this failure), so the new block becomes current. */
+static void *small_from_new_block(rp_pool_t *pool, block_t *tail, size_t size, int skip_tail)
 {
     unsigned char *raw = pool->up.alloc(pool->up.ctx, pool->block_size);
     if (raw == NULL)
@@ -111,7 +112,7 @@ static void *small_from_new_block(rp_pool_t *pool, block_t *tail, size_t size)
     b->last = m + size;
     ann_no_access(m, (size_t)(b->end - m));
     tail->next = b;
-    if (tail->failed > RP_FAILED_SKIP)
+    if (skip_tail)
         pool->current = b;
     pool->st.blocks++;
     note_upstream(pool, pool->block_size, 0);
@@ -136,10 +137,11 @@ static void *small_alloc(rp_pool_t *pool, size_t size, int align)
             p->last = m + size;
             return m;
         }
-        if (p->failed++ > RP_FAILED_SKIP && p->next != NULL)
-            pool->current = p->next;
+        int skip = p->failed++ > RP_FAILED_SKIP;
         if (p->next == NULL)
-            return small_from_new_block(pool, p, size);
+            return small_from_new_block(pool, p, size, skip);
+        if (skip)
+            pool->current = p->next;
         p = p->next;
     }
 }
