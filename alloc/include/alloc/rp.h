@@ -30,6 +30,40 @@
  * Size 0 is served as size 1 (a valid, unique pointer).
  *
  * Not thread-safe: one pool per thread, or lock around it.
+ *
+ * Where rp differs from nginx's ngx_palloc.c (all of it; fuzz/diff checks rp
+ * against nginx's own code with exactly these mirrored, by tag, see
+ * fuzz/diff/nginx-departures.cmake):
+ *   [fail-count] Every block a request passes over counts a failure, the
+ *       last block too and even when upstream then refuses a new block; a
+ *       block whose count was above RP_FAILED_SKIP before the failure is
+ *       skipped (nginx counts only when it appends, and not the last block).
+ *   [align16] palloc aligns to RP_ALIGNMENT (16), nginx to sizeof(long).
+ *   [headers] The first block's header (the pool) and a large-list node are
+ *       larger than nginx's (the pool keeps its upstream and statistics, a
+ *       node the raw pointer and sizes), so the first block holds less and
+ *       rp_max is smaller for small pools.
+ *   [reset-rewind] rp_reset rewinds every block after the first to its own
+ *       small header; nginx rewinds them to sizeof(ngx_pool_t), 48 bytes on.
+ *   [reset-cleanups] rp_reset runs the cleanups and empties their list (the
+ *       reset contract above); nginx's reset does neither.
+ *   [memalign-reuse] rp_pmemalign reuses an emptied large-list node among the
+ *       first RP_LARGE_REUSE_SEARCH, as palloc does; ngx_pmemalign always
+ *       takes a new node.
+ *   [memalign-upstream] rp_pmemalign asks upstream for size + alignment -
+ *       RP_ALIGNMENT bytes and aligns inside (upstream has no aligned
+ *       allocation); alignment below RP_ALIGNMENT is raised, alignment that
+ *       is not a power of two refused.  nginx calls ngx_memalign as asked.
+ *   [cleanup-max] rp_cleanup_add refuses data larger than rp_max(pool);
+ *       nginx serves it as a large block.
+ *   [destroy-order] rp_destroy gives the first block back last; nginx first.
+ *   [min-size] rp_create raises sizes below RP_MIN_POOL_SIZE and rounds up to
+ *       RP_ALIGNMENT; nginx takes the size as given.
+ *   [size0] Size 0 is served as size 1; nginx hands out 0 bytes.
+ *   [pfree-null] rp_pfree(pool, NULL) is DECLINED; nginx's matches an emptied
+ *       large-list node and answers NGX_OK.
+ *   [overflow] Sizes that cannot be served (size + header past SIZE_MAX) are
+ *       refused before asking upstream; nginx asks upstream, which refuses.
  */
 #ifndef ALLOC_RP_H
 #define ALLOC_RP_H

@@ -1,0 +1,124 @@
+/*
+ * sca_side.c - our sca as one side of the SGI differential check.
+ *
+ * sca puts a header in front of every chunk (to give chunks back at destroy)
+ * and every large block (to list them); SGI has neither.  The headers are
+ * measured here, on a scratch instance, rather than copied from sca.c, so
+ * that a new field in sca's headers does not break the comparison - but the
+ * measurement must look like a header (a few words), or we refuse.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc/sca.h"
+#include "sides.h"
+
+static void *rec_alloc(void *ctx, size_t n)
+{
+    return diff_rec_alloc(ctx, n);
+}
+
+static void rec_free(void *ctx, void *p, size_t n)
+{
+    (void)n;
+    diff_rec_free(ctx, p);
+}
+
+static void *rec_realloc(void *ctx, void *p, size_t old_n, size_t n)
+{
+    (void)old_n;
+    return diff_rec_realloc(ctx, p, n);
+}
+
+static int ours_create(void **inst, diff_recorder_t *r)
+{
+    sca_options_t o = sca_options_default();
+    o.granule = DIFF_SGI_GRANULE;
+    o.small_limit = DIFF_SGI_LIMIT;
+    o.refill_batch = DIFF_SGI_BATCH;
+    o.upstream.alloc = rec_alloc;
+    o.upstream.free = rec_free;
+    o.upstream.realloc = rec_realloc;
+    o.upstream.ctx = r;
+    *inst = sca_create(&o);
+    return *inst != NULL;
+}
+
+static void ours_destroy(void *inst)
+{
+    sca_destroy(inst);
+}
+
+static void *ours_allocate(void *inst, size_t n)
+{
+    return sca_allocate(inst, n);
+}
+
+static void ours_deallocate(void *inst, void *p, size_t n)
+{
+    sca_deallocate(inst, p, n);
+}
+
+static void *ours_reallocate(void *inst, void *p, size_t old_n, size_t new_n)
+{
+    return sca_reallocate(inst, p, old_n, new_n);
+}
+
+/* The size and offset of the one upstream block the last call took. */
+static int last_block(const diff_recorder_t *r, const void *p, size_t *size, size_t *offset)
+{
+    uint64_t ord;
+    if (r->log.n == 0 || r->log.ev[r->log.n - 1].kind != DIFF_EV_UP_ALLOC || !diff_rec_locate(r, p, &ord, offset))
+        return 0;
+    *size = (size_t)r->log.ev[r->log.n - 1].a;
+    return 1;
+}
+
+int diff_sca_ours(diff_sca_side_t *side)
+{
+    memset(side, 0, sizeof *side);
+    side->name = "sca";
+    side->create = ours_create;
+    side->destroy = ours_destroy;
+    side->allocate = ours_allocate;
+    side->deallocate = ours_deallocate;
+    side->reallocate = ours_reallocate;
+
+    /* Measure: the first chunk holds 2 x batch blocks (SGI's rule, with
+     * nothing allocated before: heap_size/16 is 0); a large block is the
+     * request plus its header. */
+    diff_recorder_t r;
+    diff_recorder_init(&r);
+    void *a;
+    int ok = ours_create(&a, &r);
+    size_t chunk = 0, chunk_off = 0, large = 0, large_off = 0;
+    if (ok) {
+        r.armed = 1;
+        void *p = sca_allocate(a, DIFF_SGI_GRANULE);
+        ok = p != NULL && last_block(&r, p, &chunk, &chunk_off);
+        void *q = sca_allocate(a, 4 * DIFF_SGI_LIMIT);
+        ok = ok && q != NULL && last_block(&r, q, &large, &large_off);
+        r.armed = 0;
+        sca_deallocate(a, q, 4 * DIFF_SGI_LIMIT);
+        sca_deallocate(a, p, DIFF_SGI_GRANULE);
+        sca_destroy(a);
+    }
+    diff_recorder_fini(&r);
+    size_t data = 2 * DIFF_SGI_BATCH * DIFF_SGI_GRANULE;
+    if (!ok || chunk < data || large < 4 * DIFF_SGI_LIMIT) {
+        fprintf(stderr, "differential: could not measure sca's headers (a first chunk or large block is missing)\n");
+        return 0;
+    }
+    side->chunk_header = chunk - data;
+    side->large_header = large - 4 * DIFF_SGI_LIMIT;
+    side->data_offset = chunk_off;
+    if (chunk_off != large_off || side->chunk_header < chunk_off || side->chunk_header > chunk_off + 64 ||
+        side->large_header > 64) {
+        fprintf(stderr,
+                "differential: sca's headers do not look like headers: first chunk asks %zu bytes for %zu "
+                "(data at +%zu), a %u-byte large block asks %zu (data at +%zu)\n",
+                chunk, data, chunk_off, 4 * DIFF_SGI_LIMIT, large, large_off);
+        return 0;
+    }
+    return 1;
+}
