@@ -25,13 +25,13 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-: "${OUT:?OUT must name the output folder (try --help)}"
 : "${CC:=clang}"
 : "${CXX:=clang++}"
 : "${CFLAGS:=}"
 : "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer}"
 : "${SANITIZER:=address}"
 die() { echo "oss-fuzz-build: $1" >&2; exit 2; }
+[ -n "${OUT:-}" ] || die "OUT must name the output folder (try --help)"
 case "$LIB_FUZZING_ENGINE" in
   -fsanitize=fuzzer) ;;
   *) die "only libFuzzer is supported (LIB_FUZZING_ENGINE=-fsanitize=fuzzer), not '$LIB_FUZZING_ENGINE'" ;;

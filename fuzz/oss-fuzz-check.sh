@@ -15,7 +15,10 @@
 # This is the build half of ClusterFuzzLite (.clusterfuzzlite/): the docker
 # image and the GitHub actions themselves cannot run here.
 set -euo pipefail
-case "${1:-}" in -h|--help|"") awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; [ -n "${1:-}" ]; exit $? ;; esac
+case "${1:-}" in
+  -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+  "") echo "oss-fuzz-check: which scratch folder? (try --help)" >&2; exit 2 ;;
+esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 scratch=$1
