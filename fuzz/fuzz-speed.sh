@@ -15,6 +15,7 @@
 #                by stat::number_of_executed_units: this figure holds up when
 #                the machine is shared, exec/s does not
 #   CPU %        CPU time / wall time: under ~95% the process waited for a core
+#   peak RSS MB  libFuzzer's stat::peak_rss_mb (ASan's quarantine is most of it)
 #   load         1-minute load average before and after the run; "idle" when
 #                it was under 0.3 before and the process had a core to itself
 # `make fuzz-speed` (build folder) runs it.  Exit 1 if a target fails.
@@ -87,27 +88,28 @@ for entry in "${targets[@]}"; do
   status=$(cat "$tw/status")
   runs=$(awk '/stat::number_of_executed_units/ { print $2 }' "$tw/log")
   eps=$(awk '/stat::average_exec_per_sec/ { print $2 }' "$tw/log")
+  rss=$(awk '/stat::peak_rss_mb/ { print $2 }' "$tw/log")
   if [ "$status" -ne 0 ] || [ -z "$runs" ] || [ "$runs" -eq 0 ]; then
     echo "fuzz-speed: $name FAILED (exit $status); artifacts in $tw/artifacts, last lines of $tw/log:" >&2
     tail -n 15 "$tw/log" >&2
-    rows+=("| $name | $inputs | failed (exit $status) | | | | | $before / $after | |")
+    rows+=("| $name | $inputs | failed (exit $status) | | | | | | $before / $after | |")
     failed=$((failed + 1))
     continue
   fi
   cpu=$(cpu_seconds "$tw/times")
-  row=$(awk -v name="$name" -v inputs="$inputs" -v runs="$runs" -v eps="$eps" -v cpu="$cpu" \
+  row=$(awk -v name="$name" -v inputs="$inputs" -v runs="$runs" -v eps="$eps" -v rss="${rss:-?}" -v cpu="$cpu" \
             -v t0="$t0" -v t1="$t1" -v before="$before" -v after="$after" -v note="$note" 'BEGIN {
     wall = t1 - t0
     share = wall > 0 ? cpu / wall : 0
     idle = (before < 0.3 && share >= 0.95) ? "idle" : "busy"
-    printf "| %s%s | %d | %d | %.0f | %d | %.1f | %.0f%% | %s / %s | %s |", name, note, inputs, runs, wall, eps,
-           cpu * 1e6 / runs, share * 100, before, after, idle }')
+    printf "| %s%s | %d | %d | %.0f | %d | %.1f | %.0f%% | %s | %s / %s | %s |", name, note, inputs, runs, wall, eps,
+           cpu * 1e6 / runs, share * 100, rss, before, after, idle }')
   rows+=("$row")
 done
 
 echo
-echo "| target | corpus inputs | runs | seconds | exec/s | CPU us/exec | CPU % | load before / after | machine |"
-echo "|---|---:|---:|---:|---:|---:|---:|---|---|"
+echo "| target | corpus inputs | runs | seconds | exec/s | CPU us/exec | CPU % | peak RSS MB | load before / after | machine |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
 echo "(${seconds}s per target on $(nproc) cores, $(uname -m), ASan+UBSan libFuzzer build $build;"
