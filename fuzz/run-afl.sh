@@ -141,10 +141,11 @@ for entry in "${targets[@]}"; do
         line="$line $inst ${last_rate[$inst]}/s ($se execs, ${age}s ago);"
         total=$((total + last_rate[$inst])) known=$((known + 1))
       else
-        line="$line $inst $se execs (${age}s ago; AFL++ rewrites its stats after the first minute);"
+        line="$line $inst $se execs so far;"
       fi
     done
-    [ "$known" -eq 0 ] || line="$line total $total/s"
+    if [ "$known" -gt 0 ]; then line="$line total $total/s"
+    else line="$line (a rate once AFL++ rewrites its stats, about a minute in)"; fi
     echo "$line"
   done
   status=0
