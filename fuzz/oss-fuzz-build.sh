@@ -23,7 +23,7 @@ if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then awk 'NR > 1 && /^#/ { su
 [ $# -eq 0 ] || { echo "oss-fuzz-build: no arguments, only environment variables (try --help)" >&2; exit 2; }
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "$0")" && pwd -P)  # -P: the real tree, not a link to it
 root=$(dirname "$here")
 : "${CC:=clang}"
 : "${CXX:=clang++}"

@@ -40,9 +40,12 @@ project=$(awk '$1 == "COPY" && $2 == "." { sub(/^\$SRC\//, "", $3); print $3 }' 
 [ -n "$project" ] || { echo "oss-fuzz-check: .clusterfuzzlite/Dockerfile has no 'COPY . \$SRC/<name>'" >&2; exit 1; }
 grep -qF "\$SRC/$project/fuzz/oss-fuzz-build.sh" "$root/.clusterfuzzlite/build.sh" ||
   { echo "oss-fuzz-check: .clusterfuzzlite/build.sh does not call \$SRC/$project/fuzz/oss-fuzz-build.sh" >&2; exit 1; }
-mkdir -p "$scratch/src"
-ln -s "$root" "$scratch/src/$project"
-export SRC="$scratch/src" WORK="$scratch/work" OUT="$scratch/out"
+# The link lives outside the tree: inside it (build/...), it would make a loop
+# for anything that walks the tree.
+src_dir=$(mktemp -d)
+trap 'rm -rf "$src_dir"' EXIT
+ln -s "$root" "$src_dir/$project"
+export SRC="$src_dir" WORK="$scratch/work" OUT="$scratch/out"
 
 echo "oss-fuzz-check: .clusterfuzzlite/build.sh with CC=$CC CFLAGS='$CFLAGS' LIB_FUZZING_ENGINE=$LIB_FUZZING_ENGINE OUT=$OUT"
 (cd "$SRC/$project" && "$root/.clusterfuzzlite/build.sh")
