@@ -7,6 +7,8 @@
 #              (missing or empty: the target starts from nothing, and says so)
 #   --seconds  fuzzing time per target (default: $FUZZ_SPEED_SECONDS, else 60)
 #   --work     scratch: new inputs, logs (default: BUILD/fuzz-speed); corpus/ is never written
+#   --flag F   one more libFuzzer flag after the runners' own (repeatable; the
+#              last wins): --flag -max_len=4096 measures another length
 #   TARGET     fuzz_sca or sca ... (default: every target the build lists)
 # Each target runs once with -print_final_stats=1 and the runners' options
 # (fuzz/fuzz-options.sh).  Printed as a Markdown table, one row a target:
@@ -27,7 +29,7 @@ usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' 
 die() { echo "fuzz-speed: $1" >&2; exit "${2:-2}"; }
 need() { [ "$2" -ge 2 ] || die "$1 needs a value (try --help)"; }
 
-build="$root/build/asan" corpus="$root/corpus" work="" seconds=${FUZZ_SPEED_SECONDS:-60} only=()
+build="$root/build/asan" corpus="$root/corpus" work="" seconds=${FUZZ_SPEED_SECONDS:-60} only=() extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
@@ -35,6 +37,8 @@ while [ $# -gt 0 ]; do
     --corpus) need "$1" $#; corpus=$2; shift 2 ;;
     --seconds) need "$1" $#; seconds=$2; shift 2 ;;
     --work) need "$1" $#; work=$2; shift 2 ;;
+    --flag) need "$1" $#; [[ "$2" == -* ]] || die "--flag takes a libFuzzer flag (-name=value), not '$2'"
+            extra+=("$2"); shift 2 ;;
     -*) die "unknown option '$1' (try --help)" ;;
     *) only+=(--only "$1"); shift ;;
   esac
@@ -55,7 +59,7 @@ now() { date +%s.%N; }
 cpu_seconds() { awk 'NR == 2 { n = split($0, f, /[ ms]+/); print f[1] * 60 + f[2] + f[3] * 60 + f[4] }' "$1"; }
 
 n=${#targets[@]}
-echo "fuzz-speed: $n target(s), ${seconds}s each, $(nproc) core(s); ASAN_OPTIONS=$ASAN_OPTIONS" >&2
+echo "fuzz-speed: $n target(s), ${seconds}s each, $(nproc) core(s); ASAN_OPTIONS=$ASAN_OPTIONS; flags ${FUZZ_LIBFUZZER_FLAGS[*]} ${extra[*]}" >&2
 rows=() failed=0
 for entry in "${targets[@]}"; do
   name=${entry%% *} exe=${entry#* }
@@ -79,7 +83,7 @@ for entry in "${targets[@]}"; do
   # The subshell's `times` reports the CPU time of its one child: the fuzzer.
   (
     set +e
-    "$exe" -max_total_time="$seconds" -print_final_stats=1 "${FUZZ_LIBFUZZER_FLAGS[@]}" \
+    "$exe" -max_total_time="$seconds" -print_final_stats=1 "${FUZZ_LIBFUZZER_FLAGS[@]}" "${extra[@]}" \
       -artifact_prefix="$tw/artifacts/" "${dict[@]}" "${dirs[@]}" >"$tw/log" 2>&1
     echo $? >"$tw/status"
     times >"$tw/times"
