@@ -14,8 +14,9 @@
 # (fuzz/fuzz-options.sh).  Printed as a Markdown table, one row a target:
 #   exec/s       libFuzzer's own stat::average_exec_per_sec (wall clock)
 #   CPU us/exec  user+sys CPU time of the fuzzer process (bash `times`) divided
-#                by stat::number_of_executed_units: this figure holds up when
-#                the machine is shared, exec/s does not
+#                by stat::number_of_executed_units: this figure holds up far
+#                better than exec/s on a shared machine (though under half a
+#                core it still moves, see CPU %)
 #   CPU %        CPU time / wall time: under ~95% the process waited for a core
 #   peak RSS MB  libFuzzer's stat::peak_rss_mb (ASan's quarantine is most of it)
 #   load         1-minute load average before and after the run; "idle" when
@@ -109,6 +110,7 @@ for entry in "${targets[@]}"; do
     printf "| %s%s | %d | %d | %.0f | %d | %.1f | %.0f%% | %s | %s / %s | %s |", name, note, inputs, runs, wall, eps,
            cpu * 1e6 / runs, share * 100, rss, before, after, idle }')
   rows+=("$row")
+  echo "fuzz-speed: $name done: $row" >&2
 done
 
 echo
@@ -117,5 +119,5 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
 echo "(${seconds}s per target on $(nproc) cores, $(uname -m), ASan+UBSan libFuzzer build $build;"
-echo " exec/s needs an idle machine, CPU us/exec does not: 1e6 / CPU us/exec is the idle-core exec/s)"
+echo " exec/s needs an idle machine, CPU us/exec much less: 1e6 / CPU us/exec is roughly what an idle core would do)"
 [ "$failed" -eq 0 ] || { echo "fuzz-speed: $failed target(s) failed" >&2; exit 1; }
