@@ -16,7 +16,7 @@
 # Every committed input is under 400 bytes (about 2 bytes an op); 1024 bytes
 # is some 500 ops, enough to fill and churn all 64 slots many times.
 FUZZ_MAX_LEN=1024
-FUZZ_LIBFUZZER_FLAGS=(-max_len=$FUZZ_MAX_LEN -timeout=10 -rss_limit_mb=2048)
+FUZZ_LIBFUZZER_FLAGS=("-max_len=$FUZZ_MAX_LEN" -timeout=10 -rss_limit_mb=2048)
 
 # Both engines: impossible sizes must come back NULL (the harness checks that
 # answer) instead of an ASan report; a 16 MiB quarantine still spans every
