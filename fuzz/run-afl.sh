@@ -6,35 +6,44 @@
 #   --work     scratch folder: nested build, AFL++ output (default: SRC/build/fuzz-afl)
 #   --seconds  time per target (default: $FUZZ_SECONDS, else 60)
 #   --no-cmin  do not minimise the queue back into corpus/
-#   TARGET     sca, rp, mixed (default: all three)
+#   TARGET     fuzz_sca or sca ... (default: every target the nested build
+#              lists, see fuzz/fuzz-targets.sh)
 # Builds with afl-clang-fast -fsanitize=fuzzer (AFL++'s libFuzzer-compatible
 # driver, persistent mode) plus ASan+UBSan and the ASan annotations, then per
 # target runs one main (-M) and one secondary (-S) instance per further core,
-# bounded by -V, seeded from corpus/<t> and corpus/regress/<t>, with the
-# target's dictionary.  On a crash: prints the reproducer's path and text form
-# and exits 1.  Otherwise afl-cmin (AFL_ALLOW_TMP=1) minimises the queues and
-# the new inputs are copied into corpus/<t>/ as afl-<sha1>.
+# bounded by -V, seeded from corpus/<t> and corpus/regress/<t> (t = the name
+# without fuzz_; a target with neither starts from one tiny input), with the
+# target's dictionary when it has one.  Sanitizer options: fuzz/fuzz-options.sh.
+# Progress every 10 s: each instance's exec/s over the interval between its
+# two latest samples (AFL++ rewrites fuzzer_stats about once a minute and
+# appends to plot_data every few seconds; the newest of the two is used, and
+# its age shown), never the stale figure of the first minute.  At the end,
+# per instance: execs / run time from the final fuzzer_stats.
+# On a crash: prints the reproducer's path and text form and exits 1.
+# Otherwise afl-cmin (AFL_ALLOW_TMP=1) minimises the queues and the new inputs
+# are copied into corpus/<t>/ as afl-<sha1>.  Bad usage: exit 2.
 # `make fuzz-afl` (any build folder) runs it.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-src=$(dirname "$here") work="" seconds=${FUZZ_SECONDS:-60} cmin=1 targets=()
+die() { echo "run-afl: $1" >&2; exit 2; }
+need() { [ "$2" -ge 2 ] || die "$1 needs a value (try --help)"; }
+src=$(dirname "$here") work="" seconds=${FUZZ_SECONDS:-60} cmin=1 only=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-    --src) src=$2; shift 2 ;;
-    --work) work=$2; shift 2 ;;
-    --seconds) seconds=$2; shift 2 ;;
+    --src) need "$1" $#; src=$2; shift 2 ;;
+    --work) need "$1" $#; work=$2; shift 2 ;;
+    --seconds) need "$1" $#; seconds=$2; shift 2 ;;
     --no-cmin) cmin=0; shift ;;
-    sca|rp|mixed) targets+=("$1"); shift ;;
-    *) echo "run-afl: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+    -*) die "unknown option '$1' (try --help)" ;;
+    *) only+=(--only "$1"); shift ;;
   esac
 done
 work=${work:-$src/build/fuzz-afl}
-[[ "$seconds" =~ ^[0-9]+$ ]] && [ "$seconds" -gt 0 ] || { echo "run-afl: FUZZ_SECONDS must be a positive number" >&2; exit 2; }
-[ ${#targets[@]} -gt 0 ] || targets=(sca rp mixed)
+[[ "$seconds" =~ ^[0-9]+$ ]] && [ "$seconds" -gt 0 ] || die "seconds (--seconds or FUZZ_SECONDS) must be a whole number > 0, not '$seconds'"
 for tool in afl-clang-fast afl-fuzz afl-cmin; do
-  command -v "$tool" >/dev/null || { echo "run-afl: $tool not found (apt-get install afl++)" >&2; exit 2; }
+  command -v "$tool" >/dev/null || die "$tool not found (apt-get install afl++)"
 done
 corpus="$src/corpus"
 cores=$(nproc)
@@ -45,46 +54,99 @@ cmake -S "$src" -B "$work/build" -DCMAKE_C_COMPILER=afl-clang-fast -DCMAKE_CXX_C
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DALLOC_FUZZ_ENGINE=afl -DALLOC_SANITIZE=ON -DALLOC_ANNOTATE_ASAN=ON \
   -DALLOC_DEBUG=1 -DALLOC_BUILD_TESTS=OFF -DALLOC_BUILD_BENCH=OFF >"$work/configure.log" 2>&1 ||
   { cat "$work/configure.log" >&2; exit 1; }
-AFL_QUIET=1 cmake --build "$work/build" -j "$cores" --target fuzz_sca fuzz_rp fuzz_mixed fuzz_print \
+names=$("$here/fuzz-targets.sh" --configured --names "${only[@]}" "$work/build") || exit 2
+# shellcheck disable=SC2086  # names is a list
+AFL_QUIET=1 cmake --build "$work/build" -j "$cores" --target $names fuzz_print \
   >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 printer="$work/build/fuzz/fuzz-print"
+list=$("$here/fuzz-targets.sh" "${only[@]}" "$work/build") || exit 1
+mapfile -t targets <<<"$list"
 
 export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
-# ASan under AFL++: abort on error so AFL sees a crash; no leak check per run.
-export ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0:allocator_may_return_null=1
-export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1
+# shellcheck source=fuzz-options.sh
+. "$here/fuzz-options.sh"
+fuzz_sanitizer_env afl
+
+# One sample of an instance: "SECONDS EXECS" from whichever of plot_data
+# (a line every few seconds, after the first minute) and fuzzer_stats
+# (rewritten about once a minute) is newer.  plot_data's time is relative to
+# the start: START (fuzzer_stats' start_time, else our launch time) makes it absolute.
+afl_sample() { # instance_dir launch_time
+  local dir=$1 launch=$2
+  awk -v launch="$launch" '
+    FILENAME ~ /fuzzer_stats$/ && $1 == "start_time" { start = $3 }
+    FILENAME ~ /fuzzer_stats$/ && $1 == "last_update" { st = $3 }
+    FILENAME ~ /fuzzer_stats$/ && $1 == "execs_done" { se = $3 }
+    FILENAME ~ /plot_data$/ && /^#/ {
+      n = split(substr($0, 2), h, /, */)
+      for (i = 1; i <= n; i++) { gsub(/ /, "", h[i]); col[h[i]] = i }
+      next }
+    FILENAME ~ /plot_data$/ && NF { split($0, last, /, */); have = 1 }
+    END {
+      t = ""; e = ""
+      if (have && ("total_execs" in col)) {
+        if ("relative_time" in col) t = (start ? start : launch) + last[col["relative_time"]]
+        else if ("unix_time" in col) t = last[col["unix_time"]]
+        e = last[col["total_execs"]]
+      }
+      if (st != "" && (t == "" || st > t)) { t = st; e = se }
+      if (t != "") print t, e
+    }' "$dir/fuzzer_stats" "$dir/plot_data" 2>/dev/null || true
+}
 
 summary=()
-for t in "${targets[@]}"; do
-  exe="$work/build/fuzz/fuzz_$t"
+for entry in "${targets[@]}"; do
+  name=${entry%% *} exe=${entry#* }
+  t=${name#fuzz_}
   in="$work/in/$t" out="$work/out/$t"
   rm -rf "$in" "$out"
   mkdir -p "$in" "$(dirname "$out")"
   # AFL++ wants one flat input folder: the corpus and the regressions.
-  find "$corpus/$t" "$corpus/regress/$t" -maxdepth 1 -type f ! -name '*.txt' ! -name '*.md' \
-    -exec cp {} "$in/" \; 2>/dev/null || true
+  for d in "$corpus/$t" "$corpus/regress/$t"; do
+    [ -d "$d" ] && find "$d" -maxdepth 1 -type f ! -name '*.txt' ! -name '*.md' -exec cp {} "$in/" \;
+  done
   [ -n "$(ls -A "$in")" ] || printf 'check' >"$in/empty"
   dict=()
   [ -f "$corpus/dict/$t.dict" ] && dict=(-x "$corpus/dict/$t.dict")
-  echo "=== fuzz_$t: ${seconds}s, $cores instance(s) (-M main, -S sec*), $(ls "$in" | wc -l) inputs, output $out"
+  instances=(main)
+  for ((k = 1; k < cores; k++)); do instances+=("sec$k"); done
+  echo "=== $name: ${seconds}s, ${#instances[@]} instance(s) (${instances[*]}), $(ls "$in" | wc -l) inputs, output $out"
   pids=()
-  afl-fuzz -M main -i "$in" -o "$out" "${dict[@]}" -V "$seconds" -m none -t 2000 -- "$exe" \
-    >"$work/$t-main.log" 2>&1 &
-  pids+=($!)
-  for ((k = 1; k < cores; k++)); do
-    afl-fuzz -S "sec$k" -i "$in" -o "$out" "${dict[@]}" -V "$seconds" -m none -t 2000 -- "$exe" \
-      >"$work/$t-sec$k.log" 2>&1 &
+  launch=$(date +%s)
+  for inst in "${instances[@]}"; do
+    role=-S
+    [ "$inst" = main ] && role=-M
+    afl-fuzz "$role" "$inst" -i "$in" -o "$out" "${dict[@]}" -V "$seconds" -m none -t 2000 -- "$exe" \
+      >"$work/$t-$inst.log" 2>&1 &
     pids+=($!)
   done
-  # Progress: AFL++'s own status file, every 10 s.
-  start=$SECONDS
+  # Per instance: the previous sample (time, execs) and the last rate seen.
+  unset prev_t prev_e last_rate
+  declare -A prev_t=() prev_e=() last_rate=()
   while kill -0 "${pids[0]}" 2>/dev/null; do
     sleep 10
-    if [ -f "$out/main/fuzzer_stats" ]; then
-      awk -v t="$t" -v s=$((SECONDS - start)) '
-        /^execs_done/ { e = $3 } /^execs_per_sec/ { x = $3 } /^corpus_count/ { c = $3 } /^saved_crashes/ { k = $3 }
-        END { printf "  fuzz_%s %ds: %s execs (%s/s) corpus %s crashes %s\n", t, s, e, x, c, k }' "$out/main/fuzzer_stats"
-    fi
+    line="  $name $(($(date +%s) - launch))s:"
+    total=0 known=0
+    for inst in "${instances[@]}"; do
+      read -r st se < <(afl_sample "$out/$inst" "$launch"; echo) || true
+      if [ -z "${st:-}" ]; then line="$line $inst starting;"; continue; fi
+      age=$(($(date +%s) - ${st%.*}))
+      if [ -n "${prev_t[$inst]:-}" ] && [ "$st" != "${prev_t[$inst]}" ]; then
+        rate=$(awk -v e1="${prev_e[$inst]}" -v e2="$se" -v t1="${prev_t[$inst]}" -v t2="$st" \
+               'BEGIN { printf "%d", (e2 - e1) / (t2 - t1) }')
+        last_rate[$inst]=$rate
+      fi
+      if [ "$st" != "${prev_t[$inst]:-}" ]; then prev_t[$inst]=$st prev_e[$inst]=$se; fi
+      if [ -n "${last_rate[$inst]:-}" ]; then
+        line="$line $inst ${last_rate[$inst]}/s ($se execs, ${age}s ago);"
+        total=$((total + last_rate[$inst])) known=$((known + 1))
+      else
+        line="$line $inst $se execs so far;"
+      fi
+    done
+    if [ "$known" -gt 0 ]; then line="$line total $total/s"
+    else line="$line (a rate once AFL++ rewrites its stats, about a minute in)"; fi
+    echo "$line"
   done
   status=0
   for p in "${pids[@]}"; do wait "$p" || status=$?; done
@@ -96,19 +158,29 @@ for t in "${targets[@]}"; do
   crash=$(find "$out"/*/crashes -type f -name 'id:*' 2>/dev/null | head -n 1)
   if [ -n "$crash" ]; then
     echo
-    echo "!!! fuzz_$t: AFL++ found a crash."
+    echo "!!! $name: AFL++ found a crash."
     echo "    reproducer: $crash"
     echo "    as text (fuzz-print -n):"
-    "$printer" --target "$t" -n "$crash" | sed 's/^/      /'
+    { "$printer" --target "$t" -n "$crash" 2>&1 || echo "(fuzz-print cannot read it for target $t)"; } |
+      sed 's/^/      /'
     echo "    keep it: cp '$crash' $corpus/regress/$t/<name> and add '$t/<name>: <the bug>' to $corpus/regress/NOTES"
     exit 1
   fi
-  execs=$(awk '/^execs_done/ { s += $3 } END { print s + 0 }' "$out"/*/fuzzer_stats)
-  line="fuzz_$t: $execs execs over $cores instance(s)"
+  # The final fuzzer_stats of each instance: execs over its own run time.
+  rates=$(for inst in "${instances[@]}"; do
+    awk -v inst="$inst" '$1 == "execs_done" { e = $3 } $1 == "run_time" { r = $3 }
+      $1 == "start_time" { s = $3 } $1 == "last_update" { u = $3 }
+      END { if (r == "") r = u - s; printf "%s %d/s (%d execs in %d s)\n", inst, (r > 0 ? e / r : 0), e, r }' \
+      "$out/$inst/fuzzer_stats"
+  done)
+  echo "$rates" | sed "s/^/  $name final: /"
+  execs=$(awk '$1 == "execs_done" { s += $3 } END { print s + 0 }' "$out"/*/fuzzer_stats)
+  per=$(echo "$rates" | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')
+  line="$name: $execs execs over ${#instances[@]} instance(s) ($per)"
   if [ "$cmin" -eq 1 ]; then
     all="$work/queue-all/$t" min="$work/cmin/$t"
     rm -rf "$all" "$min"
-    mkdir -p "$all"
+    mkdir -p "$all" "$corpus/$t"
     for q in "$out"/*/queue; do cp "$q"/id:* "$all/" 2>/dev/null || true; done
     AFL_ALLOW_TMP=1 afl-cmin -i "$all" -o "$min" -m none -t 2000 -- "$exe" >"$work/$t-cmin.log" 2>&1 ||
       { echo "run-afl: afl-cmin failed, see $work/$t-cmin.log" >&2; exit 1; }

@@ -3,36 +3,48 @@
 #
 # Usage: fuzz/run-libfuzzer.sh --bin DIR --corpus DIR --work DIR [--print FUZZ_PRINT]
 #                              [--merge] [--seconds N] [TARGET...]
-#   --bin      folder holding fuzz_sca, fuzz_rp, fuzz_mixed (libFuzzer builds)
-#   --corpus   the project's corpus/ (read: <t>/, regress/<t>/, dict/<t>.dict)
+#   --bin      the build folder, or its fuzz/ folder (targets: fuzz/fuzz-targets.sh)
+#   --corpus   the project's corpus/ (read: <t>/, regress/<t>/, dict/<t>.dict,
+#              t = the target's name without fuzz_; any of them may be missing)
 #   --work     scratch folder: new inputs, crash artifacts, logs
 #   --print    fuzz-print, to show a crash's reproducer as text
 #   --merge    afterwards, merge what was found into corpus/<t>/ (-merge=1 -use_counters=0:
-#              only inputs that reach new edges are kept)
+#              only inputs that reach new edges are kept; creates corpus/<t>/ if needed)
 #   --seconds  time per target (default: $FUZZ_SECONDS, else 60)
-#   TARGET     sca, rp, mixed (default: all three)
+#   TARGET     fuzz_sca or sca ... (default: every target the build lists)
+# Options (sanitizers, -max_len, -timeout): fuzz/fuzz-options.sh.
 # On a crash: stops, prints the reproducer's path, its text form and the
-# command that replays it, and exits 1.  Prints each target's exec/s from
-# libFuzzer's final stats.  `make fuzz` (build folder) and ci/fuzz-smoke use it.
+# command that replays it, and exits 1.  Bad usage or a missing build: exit 2.
+# Prints each target's exec/s from libFuzzer's final stats.  `make fuzz`
+# (build folder) and ci/fuzz-smoke use it.
 set -euo pipefail
 
-bin="" corpus="" work="" printer="" merge=0 seconds=${FUZZ_SECONDS:-60} targets=()
+here=$(cd "$(dirname "$0")" && pwd)
+die() { echo "run-libfuzzer: $1" >&2; exit 2; }
+need() { [ "$2" -ge 2 ] || die "$1 needs a value (try --help)"; }
+
+bin="" corpus="" work="" printer="" merge=0 seconds=${FUZZ_SECONDS:-60} only=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-    --bin) bin=$2; shift 2 ;;
-    --corpus) corpus=$2; shift 2 ;;
-    --work) work=$2; shift 2 ;;
-    --print) printer=$2; shift 2 ;;
+    --bin) need "$1" $#; bin=$2; shift 2 ;;
+    --corpus) need "$1" $#; corpus=$2; shift 2 ;;
+    --work) need "$1" $#; work=$2; shift 2 ;;
+    --print) need "$1" $#; printer=$2; shift 2 ;;
     --merge) merge=1; shift ;;
-    --seconds) seconds=$2; shift 2 ;;
-    sca|rp|mixed) targets+=("$1"); shift ;;
-    *) echo "run-libfuzzer: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+    --seconds) need "$1" $#; seconds=$2; shift 2 ;;
+    -*) die "unknown option '$1' (try --help)" ;;
+    *) only+=(--only "$1"); shift ;;
   esac
 done
-[ -n "$bin" ] && [ -n "$corpus" ] && [ -n "$work" ] || { echo "run-libfuzzer: --bin, --corpus and --work are required" >&2; exit 2; }
-[[ "$seconds" =~ ^[0-9]+$ ]] && [ "$seconds" -gt 0 ] || { echo "run-libfuzzer: FUZZ_SECONDS must be a positive number, not '$seconds'" >&2; exit 2; }
-[ ${#targets[@]} -gt 0 ] || targets=(sca rp mixed)
+[ -n "$bin" ] && [ -n "$corpus" ] && [ -n "$work" ] || die "--bin, --corpus and --work are required (try --help)"
+[[ "$seconds" =~ ^[0-9]+$ ]] && [ "$seconds" -gt 0 ] || die "seconds (--seconds or FUZZ_SECONDS) must be a whole number > 0, not '$seconds'"
+[ -d "$corpus" ] || die "no corpus folder '$corpus'"
+list=$("$here/fuzz-targets.sh" "${only[@]}" "$bin") || exit 2
+mapfile -t targets <<<"$list"
+# shellcheck source=fuzz-options.sh
+. "$here/fuzz-options.sh"
+fuzz_sanitizer_env libfuzzer
 
 # libFuzzer's status lines, at most one every 5 s, plus everything that matters.
 show_progress() {
@@ -47,20 +59,22 @@ show_progress() {
 }
 
 summary=()
-for t in "${targets[@]}"; do
-  exe="$bin/fuzz_$t"
-  [ -x "$exe" ] || { echo "run-libfuzzer: $exe not built (clang build with libFuzzer needed)" >&2; exit 2; }
+for entry in "${targets[@]}"; do
+  name=${entry%% *} exe=${entry#* }
+  t=${name#fuzz_}
   tw="$work/$t"
   rm -rf "$tw/new" "$tw/artifacts"
-  mkdir -p "$tw/new" "$tw/artifacts" "$corpus/$t"
-  dirs=("$tw/new" "$corpus/$t")
-  [ -d "$corpus/regress/$t" ] && dirs+=("$corpus/regress/$t")
+  mkdir -p "$tw/new" "$tw/artifacts"
+  [ "$merge" -eq 1 ] && mkdir -p "$corpus/$t"
+  dirs=("$tw/new")
+  for d in "$corpus/$t" "$corpus/regress/$t"; do [ -d "$d" ] && dirs+=("$d"); done
   dict=()
   [ -f "$corpus/dict/$t.dict" ] && dict=(-dict="$corpus/dict/$t.dict")
-  echo "=== fuzz_$t: ${seconds}s over ${dirs[*]:1} (new inputs: $tw/new, log: $tw/log)"
+  from="${dirs[*]:1}"
+  echo "=== $name: ${seconds}s over ${from:-nothing (no corpus/$t yet)} (new inputs: $tw/new, log: $tw/log)"
   set +e
   # New inputs go to the first folder only; the corpus itself is read.
-  "$exe" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+  "$exe" -max_total_time="$seconds" -print_final_stats=1 "${FUZZ_LIBFUZZER_FLAGS[@]}" \
     -artifact_prefix="$tw/artifacts/" "${dict[@]}" "${dirs[@]}" 2>&1 |
     tee "$tw/log" | show_progress
   status=${PIPESTATUS[0]}
@@ -68,13 +82,14 @@ for t in "${targets[@]}"; do
   crash=$(find "$tw/artifacts" -type f | head -n 1)
   if [ "$status" -ne 0 ] || [ -n "$crash" ]; then
     echo
-    echo "!!! fuzz_$t found a failure (exit $status)."
+    echo "!!! $name found a failure (exit $status)."
     if [ -n "$crash" ]; then
       echo "    reproducer: $crash"
       echo "    replay:     $(dirname "$exe")/fuzz_replay --target $t $crash"
       if [ -n "$printer" ] && [ -x "$printer" ]; then
         echo "    as text (fuzz-print -n):"
-        "$printer" --target "$t" -n "$crash" | sed 's/^/      /'
+        { "$printer" --target "$t" -n "$crash" 2>&1 || echo "(fuzz-print cannot read it for target $t)"; } |
+          sed 's/^/      /'
       else
         echo "    as text: build fuzz_print, then fuzz-print --target $t -n $crash"
       fi
@@ -87,7 +102,7 @@ for t in "${targets[@]}"; do
   eps=$(awk '/stat::average_exec_per_sec/ { print $2 }' "$tw/log")
   runs=$(awk '/stat::number_of_executed_units/ { print $2 }' "$tw/log")
   found=$(find "$tw/new" -type f | wc -l)
-  line="fuzz_$t: ${runs:-?} runs, ${eps:-?} exec/s, $found new inputs"
+  line="$name: ${runs:-?} runs, ${eps:-?} exec/s, $found new inputs"
   if [ "$merge" -eq 1 ] && [ "$found" -gt 0 ]; then
     before=$(find "$corpus/$t" -type f | wc -l)
     # Minimised by edge coverage (-use_counters=0): the committed corpus stays
