@@ -371,7 +371,6 @@ void rp_reset(rp_pool_t *pool)
 {
     if (pool == NULL)
         return;
-    settle_peak(pool);
     run_cleanups(pool);
     release_large(pool);
     /* Every piece handed out is dead: forget them all at once. */
@@ -387,6 +386,7 @@ void rp_reset(rp_pool_t *pool)
         b->last = data;
         b->failed = 0;
     }
+    settle_peak(pool); /* the large blocks settled it as they went; small now */
     pool->h.current = &pool->h.first;
     pool->h.small_bytes = 0;
     pool->st.resets++;
