@@ -27,8 +27,9 @@
 #                  database: a table of 60,000 rows made by a recursive CTE,
 #                  an index, group-by and join queries, updates and deletes.
 # The traces depend on the versions of these programs (Debian 12's), not on
-# addresses; the recorder's `# pid:` line is the only part that changes
-# between runs.
+# addresses: two runs give the same operations (the recorder's `# pid:` line
+# differs).  Inputs live in /tmp/alloc-trace-record (removed at the end): one
+# run at a time.
 # Needs: cmake, gcc/g++, python3 (/usr/bin/python3), sqlite3, xz.
 # Exit: 0 recorded; 1 a step failed; 2 bad usage.
 set -euo pipefail
@@ -40,7 +41,7 @@ only=""
 MAX_OPS=600000
 
 die() { echo "record.sh: $*" >&2; exit 1; }
-usage() { sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; }
 unpack=""
 
 while [ $# -gt 0 ]; do
@@ -88,7 +89,12 @@ cmake --build "$build" --target alloc_trace_recorder >/dev/null || die "building
 recorder="$build/bench/liballoc_trace_recorder.so"
 [ -f "$recorder" ] || die "no recorder at $recorder"
 
-work=$(mktemp -d)
+# A fixed folder, not mktemp's random name: the programs keep their input's
+# path in hashed strings (python's code objects, cc1plus's file table), so a
+# different path gives different table growth and a different trace.
+work=/tmp/alloc-trace-record
+rm -rf "$work"
+mkdir "$work" || die "cannot create $work"
 trap 'rm -rf "$work"' EXIT
 
 # record NAME COMMAND...: run COMMAND under the recorder, compress the trace.
@@ -97,7 +103,9 @@ record() {
   shift
   [ -z "$only" ] || [ "$only" = "$name" ] || return 0
   echo "== record.sh: recording $name"
-  ALLOC_TRACE_FILE="$work/$name.trace" ALLOC_TRACE_MAX=$MAX_OPS LD_PRELOAD="$recorder" "$@" \
+  # setarch -R: no address randomisation, since some tables hash addresses.
+  ALLOC_TRACE_FILE="$work/$name.trace" ALLOC_TRACE_MAX=$MAX_OPS LD_PRELOAD="$recorder" \
+    setarch "$(uname -m)" -R "$@" \
     >"$work/$name.stdout" || die "$name: the program failed (output in $work/$name.stdout)"
   local ops
   ops=$(grep -c -v '^#' "$work/$name.trace" || true)
@@ -149,7 +157,10 @@ eval "cc1plus_cmd=($cc1plus_line)"
 record cc1plus-stl "${cc1plus_cmd[@]}"
 
 # --- python-json -------------------------------------------------------------
-cat >"$work/json_work.py" <<'EOF'
+# In a folder of its own: python lists its script's folder when it imports,
+# and the other traces' files there would change the allocations.
+mkdir "$work/py"
+cat >"$work/py/json_work.py" <<'EOF'
 import json
 records = []
 for i in range(20000):
@@ -164,7 +175,7 @@ for r in back:
 summary = {c: round(sum(v) / len(v), 2) for c, v in sorted(by_city.items())}
 print(len(text), len(back), json.dumps(summary)[:60])
 EOF
-record python-json env PYTHONMALLOC=malloc PYTHONHASHSEED=0 /usr/bin/python3 -S "$work/json_work.py"
+record python-json env PYTHONMALLOC=malloc PYTHONHASHSEED=0 /usr/bin/python3 -S "$work/py/json_work.py"
 
 # --- sqlite-script -----------------------------------------------------------
 cat >"$work/script.sql" <<'EOF'
