@@ -30,7 +30,8 @@
  * Size 0 is served as size 1 (a valid, unique pointer).
  *
  * rp_palloc and rp_pnalloc are inline (end of this header): the common case,
- * the current block has room, costs about ten instructions and no call.
+ * the current block has room, costs about a dozen instructions and no call
+ * (14 for rp_palloc, 12 for rp_pnalloc, gcc -O3 on x86_64).
  * Their out-of-line definitions in rp.c stay the ABI.
  *
  * Not thread-safe: one pool per thread, or lock around it.
