@@ -69,6 +69,8 @@ int main(int argc, char **argv)
     bench_register_sca(traces, ntraces);
     bench_register_rp(traces, ntraces);
     bench_register_rp_nocache(traces, ntraces);
+    bench_register_rp_64k(traces, ntraces);
+    bench_register_rp_64k_16k(traces, ntraces);
     bench_register_obstack(traces, ntraces);
     bench_register_bump(traces, ntraces);
 #endif

@@ -17,7 +17,6 @@ static void *caching_alloc(void *ctx, size_t n)
         c->hits++;
         return c->blocks[--c->count];
     }
-    c->misses++;
     return c->parent.alloc(c->parent.ctx, n);
 }
 

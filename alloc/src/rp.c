@@ -22,12 +22,8 @@
 #define FILL_HANDED_OUT 0xa5
 #define FILL_RESET 0xdd
 
-typedef struct block {
-    unsigned char *last;  /* first free byte */
-    unsigned char *end;   /* one past the block */
-    struct block *next;
-    size_t failed;        /* times a request passed over this block */
-} block_t;
+/* Defined in rp.h, for the inline fast path. */
+typedef struct rp_block block_t;
 
 typedef struct large {
     struct large *next;
@@ -37,11 +33,16 @@ typedef struct large {
     size_t size;          /* the caller's size */
 } large_t;
 
+/* Statistics: st holds the counts kept on the slow paths.  The caller's
+ * small bytes are h.small_bytes (one add on the fast path); bytes requested
+ * live is derived (small + large), and its peak is settled lazily: it only
+ * falls when a large block is given back or at reset, so between those it
+ * peaks at its current value, which settle_peak records just before it
+ * falls, and rp_stats reads. */
 struct rp_pool {
-    block_t first;        /* header of the block the pool lives in */
+    rp_pool_head_t h;     /* first block, current, fast_max, small bytes (rp.h) */
     size_t block_size;
     size_t max;
-    block_t *current;
     large_t *large;
     rp_cleanup_t *cleanup;
     alloc_upstream_t up;
@@ -54,18 +55,32 @@ struct rp_pool {
 _Static_assert(POOL_HEADER + 2 * sizeof(large_t) + RP_ALIGNMENT <= RP_MIN_POOL_SIZE,
                "the smallest pool holds its header and a few large nodes");
 _Static_assert((RP_ALIGNMENT & (RP_ALIGNMENT - 1)) == 0, "alignment is a power of two");
+/* What the bound checks rely on: every block starts RP_ALIGNMENT-aligned.
+ * Upstream promises alignof(max_align_t), so that must be a multiple of
+ * RP_ALIGNMENT.  Its size is a multiple of RP_ALIGNMENT (rp_create rounds
+ * it), so `end` is aligned too: rounding `last` up to the alignment never
+ * passes `end`, and the bound check (size_t)(end - m) >= size needs no
+ * m <= end guard (where blocks were only 8-aligned, end - m could wrap). */
+_Static_assert(_Alignof(max_align_t) % RP_ALIGNMENT == 0, "upstream blocks start RP_ALIGNMENT-aligned");
+/* What the contract promises: rp_palloc is aligned as malloc.  With the
+ * assert above, RP_ALIGNMENT is exactly alignof(max_align_t). */
 _Static_assert(RP_ALIGNMENT % _Alignof(max_align_t) == 0, "palloc is malloc-aligned");
+_Static_assert(offsetof(struct rp_pool, h) == 0, "the inline fast path reads the pool's head");
 
-/* Every block starts aligned (upstream's contract) and its size is a
- * multiple of RP_ALIGNMENT (rp_create rounds it), so `end` is aligned too:
- * rounding `last` up to the alignment never passes `end`, and the bound
- * check (size_t)(end - m) >= size needs no m <= end guard. */
+/* The inline fast path (rp.h) hands out memory without filling or
+ * annotating it, so it is on only when the library does neither. */
+#define FAST_PATH_ON (ALLOC_DEBUG == 0 && !ALLOC_ASAN_ACTIVE && !ALLOC_ANNOTATE_VALGRIND)
+
+/* The ABI: the inline functions of rp.h get their external definitions here. */
+extern void *rp_alloc_fast(rp_pool_t *pool, size_t size, int align);
+extern void *rp_palloc(rp_pool_t *pool, size_t size);
+extern void *rp_pnalloc(rp_pool_t *pool, size_t size);
 
 /* ---- small helpers -------------------------------------------------------- */
 
 static unsigned char *block_data(const rp_pool_t *pool, const block_t *b)
 {
-    return (unsigned char *)b + (b == &pool->first ? POOL_HEADER : BLOCK_HEADER);
+    return (unsigned char *)b + (b == &pool->h.first ? POOL_HEADER : BLOCK_HEADER);
 }
 
 static void note_upstream(rp_pool_t *pool, size_t add, size_t sub)
@@ -75,12 +90,16 @@ static void note_upstream(rp_pool_t *pool, size_t add, size_t sub)
         pool->st.upstream_bytes_peak = pool->st.upstream_bytes_held;
 }
 
-/* On the hot path: an add, a compare and a rare store.  The small bytes are
- * derived (live - large) when the statistics are read. */
-static inline void note_requested(rp_pool_t *pool, size_t add)
+/* The caller's bytes live: small since create/reset, plus live large. */
+static size_t requested_live(const rp_pool_t *pool)
 {
-    size_t live = pool->st.bytes_requested_live + add;
-    pool->st.bytes_requested_live = live;
+    return pool->h.small_bytes + pool->st.large_bytes_live;
+}
+
+/* Record the peak of requested_live before it falls (see struct rp_pool). */
+static void settle_peak(rp_pool_t *pool)
+{
+    size_t live = requested_live(pool);
     if (live > pool->st.bytes_requested_peak)
         pool->st.bytes_requested_peak = live;
 }
@@ -113,7 +132,7 @@ static void *small_from_new_block(rp_pool_t *pool, block_t *tail, size_t size, i
     ann_no_access(m, (size_t)(b->end - m));
     tail->next = b;
     if (skip_tail)
-        pool->current = b;
+        pool->h.current = b;
     pool->st.blocks++;
     note_upstream(pool, pool->block_size, 0);
     return m;
@@ -128,7 +147,7 @@ static void *small_from_new_block(rp_pool_t *pool, block_t *tail, size_t size, i
  * the first block for good, walking the whole chain on every request. */
 static void *small_alloc(rp_pool_t *pool, size_t size, int align)
 {
-    block_t *p = pool->current;
+    block_t *p = pool->h.current;
     for (;;) {
         unsigned char *m = p->last;
         if (align)
@@ -141,7 +160,7 @@ static void *small_alloc(rp_pool_t *pool, size_t size, int align)
         if (p->next == NULL)
             return small_from_new_block(pool, p, size, skip);
         if (skip)
-            pool->current = p->next;
+            pool->h.current = p->next;
         p = p->next;
     }
 }
@@ -194,17 +213,16 @@ static void *large_alloc(rp_pool_t *pool, size_t size, size_t alignment)
     pool->st.large_blocks_live++;
     pool->st.large_bytes_live += size;
     note_upstream(pool, raw_size, 0);
-    note_requested(pool, size);
     return p;
 }
 
 static void large_release(rp_pool_t *pool, large_t *l)
 {
+    settle_peak(pool);
     pool->up.free(pool->up.ctx, l->raw, l->raw_size);
     note_upstream(pool, 0, l->raw_size);
     pool->st.large_blocks_live--;
     pool->st.large_bytes_live -= l->size;
-    pool->st.bytes_requested_live -= l->size;
     l->alloc = NULL;
     l->raw = NULL;
     l->raw_size = l->size = 0;
@@ -212,16 +230,20 @@ static void large_release(rp_pool_t *pool, large_t *l)
 
 /* ---- allocation entry points --------------------------------------------- */
 
-/* Everything the fast path in pool_alloc does not finish. */
-__attribute__((noinline)) static void *pool_alloc_slow(rp_pool_t *pool, size_t size, int align)
+/* Everything the inline fast path (rp_alloc_fast, rp.h) does not serve; with
+ * the fast path off, everything.  The current block is tried again here:
+ * small_alloc starts from it. */
+void *rp_alloc_slow(rp_pool_t *pool, size_t size, int align)
 {
+    if (pool == NULL)
+        return NULL;
     size_t req = size != 0 ? size : 1;
     void *m;
     if (req <= pool->max) {
         m = small_alloc(pool, req, align);
         if (m != NULL) {
             hand_out(pool, m, req);
-            note_requested(pool, size);
+            pool->h.small_bytes += size;
         }
     } else {
         m = large_alloc(pool, req, RP_ALIGNMENT);
@@ -231,40 +253,9 @@ __attribute__((noinline)) static void *pool_alloc_slow(rp_pool_t *pool, size_t s
     return m;
 }
 
-static inline void *pool_alloc(rp_pool_t *pool, size_t size, int align)
-{
-    if (pool == NULL)
-        return NULL;
-    /* Fast path: the current block has room.  size 0 wraps to SIZE_MAX and
-     * takes the slow path, which serves it as 1. */
-    if (size - 1 < pool->max) {
-        block_t *b = pool->current;
-        unsigned char *m = b->last;
-        if (align)
-            m = (unsigned char *)align_up_ptr((uintptr_t)m, RP_ALIGNMENT);
-        if ((size_t)(b->end - m) >= size) {
-            b->last = m + size;
-            hand_out(pool, m, size);
-            note_requested(pool, size);
-            return m;
-        }
-    }
-    return pool_alloc_slow(pool, size, align);
-}
-
-void *rp_palloc(rp_pool_t *pool, size_t size)
-{
-    return pool_alloc(pool, size, 1);
-}
-
-void *rp_pnalloc(rp_pool_t *pool, size_t size)
-{
-    return pool_alloc(pool, size, 0);
-}
-
 void *rp_pcalloc(rp_pool_t *pool, size_t size)
 {
-    void *m = pool_alloc(pool, size, 1);
+    void *m = rp_alloc_fast(pool, size, 1);
     if (m != NULL)
         memset(m, 0, size != 0 ? size : 1);
     return m;
@@ -308,7 +299,7 @@ rp_cleanup_t *rp_cleanup_add(rp_pool_t *pool, size_t size)
     }
     void *data = NULL;
     if (size != 0) {
-        data = pool_alloc(pool, size, 1);
+        data = rp_alloc_fast(pool, size, 1);
         if (data == NULL)
             return NULL;
     }
@@ -324,6 +315,11 @@ rp_cleanup_t *rp_cleanup_add(rp_pool_t *pool, size_t size)
 
 rp_pool_t *rp_create(size_t size, const alloc_upstream_t *upstream)
 {
+    return rp_create_max(size, RP_MAX_ALLOC_FROM_POOL, upstream);
+}
+
+rp_pool_t *rp_create_max(size_t size, size_t max, const alloc_upstream_t *upstream)
+{
     alloc_upstream_t up;
     if (!upstream_pick(upstream, &up))
         return NULL;
@@ -336,18 +332,19 @@ rp_pool_t *rp_create(size_t size, const alloc_upstream_t *upstream)
         return NULL;
     rp_pool_t *pool = (rp_pool_t *)(void *)raw;
     memset(pool, 0, sizeof *pool);
-    pool->first.last = raw + POOL_HEADER;
-    pool->first.end = raw + size;
+    pool->h.first.last = raw + POOL_HEADER;
+    pool->h.first.end = raw + size;
     pool->block_size = size;
     size_t room = size - POOL_HEADER;
-    pool->max = room < RP_MAX_ALLOC_FROM_POOL ? room : RP_MAX_ALLOC_FROM_POOL;
-    pool->current = &pool->first;
+    pool->max = room < max ? room : max;
+    pool->h.fast_max = FAST_PATH_ON ? pool->max : 0;
+    pool->h.current = &pool->h.first;
     pool->up = up;
     pool->st.blocks = 1;
     pool->st.block_size = size;
     note_upstream(pool, size, 0);
     ann_pool_create(pool);
-    ann_no_access(pool->first.last, room);
+    ann_no_access(pool->h.first.last, room);
     return pool;
 }
 
@@ -381,7 +378,7 @@ void rp_reset(rp_pool_t *pool)
     /* Every piece handed out is dead: forget them all at once. */
     ann_pool_destroy(pool);
     ann_pool_create(pool);
-    for (block_t *b = &pool->first; b != NULL; b = b->next) {
+    for (block_t *b = &pool->h.first; b != NULL; b = b->next) {
         unsigned char *data = block_data(pool, b);
         if (ALLOC_DEBUG >= 1) {
             ann_release(data, (size_t)(b->end - data));
@@ -391,8 +388,9 @@ void rp_reset(rp_pool_t *pool)
         b->last = data;
         b->failed = 0;
     }
-    pool->current = &pool->first;
-    pool->st.bytes_requested_live = pool->st.large_bytes_live; /* 0: all released */
+    settle_peak(pool); /* the large blocks settled it as they went; small now */
+    pool->h.current = &pool->h.first;
+    pool->h.small_bytes = 0;
     pool->st.resets++;
 }
 
@@ -405,7 +403,7 @@ void rp_destroy(rp_pool_t *pool)
     ann_pool_destroy(pool);
     alloc_upstream_t up = pool->up;
     size_t block_size = pool->block_size;
-    block_t *b = pool->first.next;
+    block_t *b = pool->h.first.next;
     while (b != NULL) {
         block_t *next = b->next;
         ann_release(b, block_size);
@@ -427,7 +425,10 @@ rp_stats_t rp_stats(const rp_pool_t *pool)
     memset(&st, 0, sizeof st);
     if (pool != NULL) {
         st = pool->st;
-        st.small_bytes_live = st.bytes_requested_live - st.large_bytes_live;
+        st.small_bytes_live = pool->h.small_bytes;
+        st.bytes_requested_live = requested_live(pool);
+        if (st.bytes_requested_live > st.bytes_requested_peak)
+            st.bytes_requested_peak = st.bytes_requested_live;
     }
     return st;
 }
@@ -439,7 +440,7 @@ static int in_used_pool_memory(const rp_pool_t *pool, const void *p, size_t n)
 {
     uintptr_t x = (uintptr_t)p;
     size_t steps = 0;
-    for (const block_t *b = &pool->first; b != NULL && steps <= pool->st.blocks; b = b->next, steps++) {
+    for (const block_t *b = &pool->h.first; b != NULL && steps <= pool->st.blocks; b = b->next, steps++) {
         uintptr_t lo = (uintptr_t)block_data(pool, b), hi = (uintptr_t)b->last;
         if (x >= lo && x <= hi && hi - x >= n)
             return 1;
@@ -451,7 +452,7 @@ static size_t check_blocks(const rp_pool_t *pool)
 {
     size_t bad = 0, n = 0;
     int current_seen = 0;
-    for (const block_t *b = &pool->first; b != NULL; b = b->next) {
+    for (const block_t *b = &pool->h.first; b != NULL; b = b->next) {
         if (++n > pool->st.blocks)
             return bad + 1; /* a cycle or a stray link */
         const unsigned char *data = block_data(pool, b);
@@ -459,7 +460,7 @@ static size_t check_blocks(const rp_pool_t *pool)
             bad++;
         if ((size_t)(b->end - (const unsigned char *)b) != pool->block_size)
             bad++;
-        if (b == pool->current)
+        if (b == pool->h.current)
             current_seen = 1;
     }
     if (n != pool->st.blocks)
@@ -519,12 +520,13 @@ size_t rp_check(const rp_pool_t *pool)
         bad++;
     /* The caller's small bytes fit in what the blocks have handed out. */
     size_t used = 0, steps = 0;
-    for (const block_t *b = &pool->first; b != NULL && steps <= pool->st.blocks; b = b->next, steps++)
+    for (const block_t *b = &pool->h.first; b != NULL && steps <= pool->st.blocks; b = b->next, steps++)
         used += (size_t)(b->last - block_data(pool, b));
-    if (pool->st.bytes_requested_live < pool->st.large_bytes_live ||
-        pool->st.bytes_requested_live - pool->st.large_bytes_live > used)
+    if (pool->h.small_bytes > used)
         bad++;
-    if (pool->max > RP_MAX_ALLOC_FROM_POOL || pool->max > pool->block_size - POOL_HEADER)
+    if (pool->max > pool->block_size - POOL_HEADER)
+        bad++;
+    if (pool->h.fast_max != (FAST_PATH_ON ? pool->max : 0))
         bad++;
     return bad;
 }

@@ -2,12 +2,20 @@
  * test_rp.c - the region pool's mechanics, after nginx: bump allocation,
  * `current` skipping a block that failed more than 4 times, large blocks and
  * the reuse of their emptied nodes, cleanups, and the reset contract.
+ *
+ * Built twice: test_rp against the library as configured (with checks or
+ * annotations every request goes out of line), and test_rp_fast against a
+ * copy built without them, where rp.h's inline fast path serves requests.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "alloc/rp.h"
 #include "check.h"
+
+#ifndef TEST_RP_NAME
+#define TEST_RP_NAME "test_rp"
+#endif
 
 typedef struct fixture {
     alloc_counting_t counting;
@@ -42,6 +50,12 @@ static int same_block(const void *a, const void *b, size_t block_size)
 static void test_create_sizes(void)
 {
     fixture_t f;
+#ifdef TEST_RP_FAST_PATH
+    /* This copy of the pool must serve requests inline (rp.h). */
+    setup(&f, 4096);
+    CHECK_EQ(((const rp_pool_head_t *)(const void *)f.pool)->fast_max, rp_max(f.pool));
+    teardown(&f);
+#endif
     setup(&f, 0); /* raised to the minimum */
     rp_stats_t s = rp_stats(f.pool);
     CHECK_EQ(s.block_size, RP_MIN_POOL_SIZE);
@@ -323,6 +337,146 @@ static void test_stats_and_bad_input(void)
     teardown(&f);
 }
 
+/* rp_create_max: the large threshold is the caller's, clipped to a block. */
+static void test_create_max(void)
+{
+    alloc_counting_t c;
+    alloc_counting_init(&c, NULL);
+    alloc_upstream_t up = alloc_counting_upstream(&c);
+
+    rp_pool_t *pool = rp_create_max(4096, 100, &up);
+    CHECK(pool != NULL);
+    CHECK_EQ(rp_max(pool), 100);
+    void *small = rp_palloc(pool, 100), *large = rp_palloc(pool, 101);
+    CHECK(small != NULL && large != NULL);
+    CHECK_EQ(rp_pfree(pool, small), RP_DECLINED);
+    CHECK_EQ(rp_stats(pool).large_blocks_live, 1);
+    CHECK_EQ(rp_pfree(pool, large), RP_OK);
+    CHECK(rp_cleanup_add(pool, 101) == NULL); /* cleanup data must be small */
+    CHECK_EQ(rp_check(pool), 0);
+    rp_destroy(pool);
+
+    /* Above what a block holds: lowered to it; the whole room is usable. */
+    pool = rp_create_max(1024, SIZE_MAX, &up);
+    size_t room = rp_max(pool);
+    CHECK(room > 512 && room < 1024);
+    unsigned char *p = rp_palloc(pool, room);
+    CHECK(p != NULL && rp_pfree(pool, p) == RP_DECLINED);
+    CHECK_EQ(rp_stats(pool).blocks, 1);
+    CHECK(rp_palloc(pool, room + 1) != NULL);
+    CHECK_EQ(rp_stats(pool).large_blocks_live, 1);
+    CHECK_EQ(rp_check(pool), 0);
+    rp_destroy(pool);
+
+    /* max 0: every request is a large block, size 0 included. */
+    pool = rp_create_max(1024, 0, &up);
+    CHECK_EQ(rp_max(pool), 0);
+    void *z = rp_palloc(pool, 0), *q = rp_pnalloc(pool, 1);
+    CHECK(z != NULL && q != NULL && z != q);
+    CHECK_EQ(rp_stats(pool).large_blocks_live, 2);
+    CHECK_EQ(rp_pfree(pool, z), RP_OK);
+    CHECK_EQ(rp_pfree(pool, q), RP_OK);
+    CHECK(rp_cleanup_add(pool, 0) != NULL);
+    CHECK_EQ(rp_check(pool), 0);
+    rp_destroy(pool);
+
+    /* The same failures as rp_create. */
+    CHECK(rp_create_max(SIZE_MAX, 100, &up) == NULL);
+    alloc_counting_fail_next(&c, 1);
+    CHECK(rp_create_max(4096, 100, &up) == NULL);
+    CHECK_EQ(alloc_counting_stats(&c).bytes_held, 0);
+}
+
+/* The current block, filled to the last byte and one past it: the bound
+ * check of whichever path serves the request. */
+static void test_block_boundary(void)
+{
+    fixture_t f;
+    setup(&f, 1024);
+    rp_pool_t *pool = f.pool;
+    unsigned char *first = rp_pnalloc(pool, 1);
+    /* Fill the first block byte by byte until a request lands elsewhere
+     * (bounded: a broken bound check would never leave the block). */
+    unsigned char *prev = first, *p = NULL;
+    size_t served = 1;
+    while (served < 1024) {
+        p = rp_pnalloc(pool, 1);
+        CHECK(p != NULL);
+        if (p != prev + 1)
+            break;
+        prev = p;
+        served++;
+    }
+    CHECK_EQ(rp_stats(pool).blocks, 2);
+    CHECK(served > 512 && served < 1024);
+    CHECK((uintptr_t)p - (uintptr_t)first >= served); /* outside the first block's room */
+    /* The first block's room was `served` bytes (all of rp_max): after a
+     * reset, the whole room fits exactly; after one byte, the rest of the
+     * room fits exactly and one more byte goes to the next block. */
+    CHECK_EQ(rp_max(pool), served);
+    rp_reset(pool);
+    CHECK(rp_palloc(pool, served) == first);
+    rp_reset(pool);
+    CHECK(rp_pnalloc(pool, 1) == first);
+    CHECK(rp_pnalloc(pool, served - 1) == first + 1);
+    rp_reset(pool);
+    CHECK(rp_pnalloc(pool, 1) == first);
+    unsigned char *over = rp_pnalloc(pool, served);
+    CHECK(over != NULL && (uintptr_t)over - (uintptr_t)first >= served); /* the next block */
+    CHECK_EQ(rp_stats(pool).small_bytes_live, served + 1);
+    CHECK_EQ(rp_stats(pool).large_blocks_live, 0);
+    /* Alignment after an odd byte: the next palloc skips to the boundary. */
+    rp_reset(pool);
+    unsigned char *odd = rp_pnalloc(pool, 1);
+    unsigned char *aligned = rp_palloc(pool, 1);
+    CHECK(odd == first && aligned == first + RP_ALIGNMENT);
+    CHECK_EQ(rp_check(pool), 0);
+    teardown(&f);
+}
+
+/* Statistics derived off the fast path: bytes requested live and its peak
+ * are exact through allocations, pfree, pmemalign, cleanups and resets. */
+static void test_stats_derived(void)
+{
+    fixture_t f;
+    setup(&f, 4096);
+    rp_pool_t *pool = f.pool;
+    size_t small = 0;
+    for (size_t n = 0; n < 40; n++) {
+        CHECK(rp_palloc(pool, n) != NULL);
+        CHECK(rp_pnalloc(pool, n) != NULL);
+        small += 2 * n;
+    }
+    void *l1 = rp_palloc(pool, 5000);
+    void *l2 = rp_pmemalign(pool, 100, 64);
+    rp_stats_t s = rp_stats(pool);
+    CHECK_EQ(s.small_bytes_live, small);
+    CHECK_EQ(s.bytes_requested_live, small + 5100);
+    CHECK_EQ(s.bytes_requested_peak, small + 5100);
+    CHECK_EQ(rp_pfree(pool, l1), RP_OK);
+    CHECK(rp_cleanup_add(pool, 24) != NULL); /* its data counts as small */
+    small += 24;
+    s = rp_stats(pool);
+    CHECK_EQ(s.bytes_requested_live, small + 100);
+    CHECK_EQ(s.bytes_requested_peak, small - 24 + 5100);
+    /* Grow past the old peak with small requests only: the peak follows. */
+    for (int i = 0; i < 3; i++) {
+        CHECK(rp_palloc(pool, 3000) != NULL);
+        small += 3000;
+    }
+    s = rp_stats(pool);
+    CHECK_EQ(s.bytes_requested_live, small + 100);
+    CHECK_EQ(s.bytes_requested_peak, small + 100);
+    CHECK_EQ(rp_pfree(pool, l2), RP_OK);
+    rp_reset(pool);
+    s = rp_stats(pool);
+    CHECK_EQ(s.small_bytes_live, 0);
+    CHECK_EQ(s.bytes_requested_live, 0);
+    CHECK_EQ(s.bytes_requested_peak, small + 100);
+    CHECK_EQ(rp_check(pool), 0);
+    teardown(&f);
+}
+
 int main(void)
 {
     test_create_sizes();
@@ -331,5 +485,8 @@ int main(void)
     test_large();
     test_cleanups_and_reset();
     test_stats_and_bad_input();
-    return check_report("test_rp");
+    test_create_max();
+    test_block_boundary();
+    test_stats_derived();
+    return check_report(TEST_RP_NAME);
 }

@@ -20,6 +20,8 @@ void bench_register_glibc(const bench_trace *traces, size_t ntraces);
 void bench_register_sca(const bench_trace *traces, size_t ntraces);
 void bench_register_rp(const bench_trace *traces, size_t ntraces);
 void bench_register_rp_nocache(const bench_trace *traces, size_t ntraces);
+void bench_register_rp_64k(const bench_trace *traces, size_t ntraces);
+void bench_register_rp_64k_16k(const bench_trace *traces, size_t ntraces);
 void bench_register_obstack(const bench_trace *traces, size_t ntraces);
 void bench_register_bump(const bench_trace *traces, size_t ntraces);
 /* jemalloc, tcmalloc or mimalloc: the one this executable is linked with. */

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 
-OURS = ("sca", "rp", "rp-nocache", "sca-via-pointer")
+OURS = ("sca", "rp", "rp-nocache", "rp-64k", "rp-64k-16k", "sca-via-pointer")
 
 
 def split_name(name):

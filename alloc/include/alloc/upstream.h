@@ -106,7 +106,7 @@ typedef struct alloc_caching {
     size_t capacity;
     size_t count;
     void *blocks[ALLOC_CACHING_MAX];
-    size_t hits, misses;
+    size_t hits;                     /* allocs served from the cache */
 } alloc_caching_t;
 
 /* Initialise over parent (NULL: libc malloc).  Returns 0, or -1 if c is NULL
