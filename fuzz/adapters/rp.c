@@ -182,25 +182,42 @@ static size_t self_check(const void *inst)
     return rp_check(s->pool);
 }
 
+/* Mode 3: the current block's `last` past its end (through rp.h's view of
+ * the pool head, which the inline fast path reads too). */
+static int tamper_last_past_end(rp_inst_t *s, size_t *broken, size_t *after)
+{
+    rp_pool_head_t *h = (rp_pool_head_t *)(void *)s->pool;
+    struct rp_block *b = h->current;
+    unsigned char *last = b->last;
+    b->last = b->end + RP_ALIGNMENT;
+    *broken = rp_check(s->pool);
+    b->last = last;
+    *after = rp_check(s->pool);
+    return 0;
+}
+
 /* Break the cleanup list at its newest record (hint): mode 0, it points to
- * itself; 1, to a record outside pool memory; 2, the list ends early. */
+ * itself; 1, to a record outside pool memory; 2, the list ends early; 3,
+ * see above. */
 static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_t *broken, size_t *after,
                   const char **what)
 {
     (void)hint_size;
     static const char *const names[] = {"a cycle in the cleanup list", "a cleanup record outside the pool",
-                                        "a cleanup list cut short"};
+                                        "a cleanup list cut short", "a block whose last is past its end"};
     rp_inst_t *s = inst;
     rp_cleanup_t outside = {NULL, NULL, NULL};
     rp_cleanup_t *rec = hint, *next = rec->next;
-    mode %= 3;
+    mode %= 4;
+    *what = names[mode];
+    if (mode == 3)
+        return tamper_last_past_end(s, broken, after);
     if (mode == 2 && next == NULL)
         return -1;
     rec->next = mode == 0 ? rec : mode == 1 ? &outside : NULL;
     *broken = rp_check(s->pool);
     rec->next = next;
     *after = rp_check(s->pool);
-    *what = names[mode];
     return 0;
 }
 
