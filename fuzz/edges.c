@@ -127,7 +127,9 @@ static void edges_instances(harness_t *h)
          * carved yet.  A pointer there must be refused (were it a free block
          * instead, the double-free check would refuse it), and so must one 4
          * bytes before the chunk's end (no 8-byte block fits; off the grid). */
-        sca_t *b = sca_create(NULL);
+        sca_options_t count_only = sca_options_default();
+        count_only.report = sca_report_count_only;
+        sca_t *b = sca_create(&count_only);
         CHECK(h, b != NULL, "sca_create(NULL) failed");
         unsigned char *q = sca_allocate(b, 8);
         CHECK(h, q != NULL, "sca_allocate on a default sca failed");

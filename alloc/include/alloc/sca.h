@@ -41,11 +41,33 @@ typedef struct sca sca_t;
 #define SCA_MAX_CLASSES 256     /* small_limit / granule at most this */
 #define SCA_MAX_REFILL_BATCH 4096
 
+/* What an instance does with a bad free it caught (see "Bad frees" above):
+ * called with the public function that caught it ("sca_deallocate" or
+ * "sca_reallocate"), the caller's pointer and size, and what is wrong.  The
+ * free is refused (nothing changes but stats.bad_frees, already counted)
+ * whenever the function returns.  Modeled on mimalloc's error handler and
+ * jemalloc's opt.abort. */
+typedef void (*sca_report_fn)(void *ctx, const char *function, const void *p, size_t n,
+                              const char *problem);
+
+/* The default: one line on stderr naming the function, the pointer, the
+ * size and the problem, then abort().  In an ASan build the line is followed
+ * by ASan's own report of the address (with the stack) when the pointer's
+ * memory is poisoned, and by the stack alone otherwise. */
+void sca_report_abort(void *ctx, const char *function, const void *p, size_t n, const char *problem);
+
+/* Count only: does nothing, so the bad free is refused and counted in
+ * stats.bad_frees, and the caller goes on. */
+void sca_report_count_only(void *ctx, const char *function, const void *p, size_t n,
+                           const char *problem);
+
 typedef struct sca_options {
     size_t granule;          /* power of two in [sizeof(void *), SCA_MAX_GRANULE] */
     size_t small_limit;      /* multiple of granule, at most SCA_MAX_CLASSES x granule */
     size_t refill_batch;     /* blocks per refill, 1..SCA_MAX_REFILL_BATCH */
     alloc_upstream_t upstream;
+    sca_report_fn report;    /* NULL: sca_report_abort */
+    void *report_ctx;        /* passed to report */
 } sca_options_t;
 
 typedef struct sca_stats {
