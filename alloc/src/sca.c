@@ -42,8 +42,7 @@ typedef struct chunk {
     size_t raw_size;       /* bytes taken from upstream for this chunk */
     unsigned char *data;   /* start of the carvable area, granule-aligned */
     size_t data_size;      /* a multiple of the granule */
-    uint16_t *class_map;   /* ALLOC_DEBUG >= 1: one entry per granule of data */
-} chunk_t;
+} chunk_t;                 /* ALLOC_DEBUG >= 1: the class map follows the data */
 
 /* Class map entries: the live block starting there is of class index + 1
  * (1..SCA_MAX_CLASSES); MAP_FREED: given back; 0: no block handed out starts
@@ -184,10 +183,17 @@ static size_t list_length(const sca_t *a, size_t idx)
     return n;
 }
 
+/* ALLOC_DEBUG >= 1: chunk c's class map, one entry per granule of its data,
+ * right after the data (granule-aligned). */
+static uint16_t *class_map(const chunk_t *c)
+{
+    return (uint16_t *)(void *)(c->data + c->data_size);
+}
+
 /* The class map entry of a granule-aligned p inside chunk c. */
 static uint16_t *map_entry(const sca_t *a, const chunk_t *c, const void *p)
 {
-    return &c->class_map[((uintptr_t)p - (uintptr_t)c->data) >> a->granule_shift];
+    return &class_map(c)[((uintptr_t)p - (uintptr_t)c->data) >> a->granule_shift];
 }
 
 /* ALLOC_DEBUG >= 1: record what now starts at the small block p. */
@@ -215,11 +221,8 @@ static int chunk_new(sca_t *a, size_t data_size)
     c->raw_size = raw_size;
     c->data = (unsigned char *)align_up_ptr((uintptr_t)(raw + sizeof(chunk_t)), a->granule);
     c->data_size = data_size;
-    c->class_map = NULL;
-    if (ALLOC_DEBUG >= 1) {
-        c->class_map = (uint16_t *)(void *)(c->data + data_size); /* granule-aligned */
-        memset(c->class_map, 0, map_size);
-    }
+    if (ALLOC_DEBUG >= 1)
+        memset(class_map(c), 0, map_size);
     c->next = a->chunks;
     a->chunks = c;
     ann_no_access(c->data, data_size);
@@ -383,10 +386,10 @@ void sca_report_count_only(void *ctx, const char *function, const void *p, size_
  * of the header's tag (and, with ALLOC_DEBUG >= 1, the chunk walk). */
 static const char *large_problem(const sca_t *a, const void *p)
 {
-    if (((uintptr_t)p & (_Alignof(max_align_t) - 1)) != 0 || (uintptr_t)p < LARGE_HEADER)
-        return "not a large block (misaligned)";
     if (ALLOC_DEBUG >= 1 && chunk_containing(a, p, 1) != NULL)
         return "wrong size (a small block given a large size)";
+    if (((uintptr_t)p & (_Alignof(max_align_t) - 1)) != 0 || (uintptr_t)p < LARGE_HEADER)
+        return "not a large block (misaligned)";
     const large_t *h = (const large_t *)(const void *)((const unsigned char *)p - LARGE_HEADER);
     if (ann_first_poisoned(h, LARGE_HEADER) != NULL)
         return "not a live large block (its header is poisoned: double free or foreign pointer)";
@@ -436,6 +439,19 @@ static const char *free_problem(const sca_t *a, const void *p, size_t req)
     if (ALLOC_ASAN_ACTIVE)
         return small_problem_asan(a, p, req);
     return NULL;
+}
+
+/* Builds that check every free: the class map, or ASan's shadow. */
+#define CHECKED_FREES (ALLOC_DEBUG >= 1 || ALLOC_ASAN_ACTIVE)
+
+/* The test every build runs before it trusts a large block's header: one
+ * load and one compare, inline.  (Checked builds diagnose first: under ASan
+ * the read itself would be the report.) */
+static inline int large_tag_ok(const sca_t *a, const void *p)
+{
+    uintptr_t tag;
+    memcpy(&tag, (const unsigned char *)p - LARGE_HEADER + offsetof(large_t, tag), sizeof tag);
+    return tag == owner_tag(a);
 }
 
 /* Check a block the caller gives back; a bad one is counted and reported.
@@ -582,9 +598,10 @@ void *sca_allocate(sca_t *a, size_t n)
  * refused p is counted in bad_frees and reported). */
 __attribute__((noinline)) static void deallocate_slow(sca_t *a, void *p, size_t n)
 {
-    if (refuse_bad_free(a, "sca_deallocate", p, n))
-        return;
     size_t req = n != 0 ? n : 1;
+    if ((CHECKED_FREES || (req > a->small_limit && !large_tag_ok(a, p))) &&
+        refuse_bad_free(a, "sca_deallocate", p, n))
+        return;
     if (req > a->small_limit) {
         large_free(a, p);
         note_released(a, n);
@@ -609,7 +626,7 @@ void sca_deallocate(sca_t *a, void *p, size_t n)
     /* Fast path (release builds): a small block goes on its list. */
     size_t m = n - 1;
     if (ALLOC_DEBUG == 0 && m < a->small_limit) {
-        if (ALLOC_ASAN_ACTIVE && refuse_bad_free(a, "sca_deallocate", p, n))
+        if (CHECKED_FREES && refuse_bad_free(a, "sca_deallocate", p, n))
             return;
         size_class_t *c = &a->classes[m >> a->granule_shift];
         ann_take_back(a, p, (size_t)((m >> a->granule_shift) + 1) << a->granule_shift);
@@ -631,7 +648,7 @@ void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n)
     size_t old_req = old_n != 0 ? old_n : 1, new_req = new_n != 0 ? new_n : 1;
     /* A bad p is refused before anything reads it (release builds check
      * large blocks only: small ones cost nothing extra there). */
-    if ((ALLOC_DEBUG >= 1 || ALLOC_ASAN_ACTIVE || old_req > a->small_limit) &&
+    if ((CHECKED_FREES || (old_req > a->small_limit && !large_tag_ok(a, p))) &&
         refuse_bad_free(a, "sca_reallocate", p, old_n))
         return NULL;
     void *q;
