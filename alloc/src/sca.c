@@ -349,15 +349,18 @@ static void *large_realloc(sca_t *a, void *p, size_t new_req)
     if (!ck_add(new_req, LARGE_HEADER, &raw_size))
         return NULL;
     large_t *h = large_header(p);
-    large_t *prev = h->prev, *next = h->next;
     size_t old_raw = h->raw_size;
     large_t *moved = a->up.realloc(a->up.ctx, h, old_raw, raw_size);
     if (moved == NULL)
         return NULL;
-    /* The neighbours still point at the old address: relink. */
     moved->raw_size = raw_size;
-    prev->next = moved;
-    next->prev = moved;
+    /* Grown or shrunk in place: nothing else changes.  Moved: upstream
+     * copied the header (links and tag too, and the caller's bytes, once);
+     * only the neighbours still point at the old address. */
+    if (moved != h) {
+        moved->prev->next = moved;
+        moved->next->prev = moved;
+    }
     note_upstream(a, raw_size, old_raw);
     return (unsigned char *)moved + LARGE_HEADER;
 }
@@ -464,6 +467,15 @@ __attribute__((noinline)) static int refuse_bad_free(sca_t *a, const char *funct
     a->st.bad_frees++;
     a->report(a->report_ctx, function, p, n, problem);
     return 1;
+}
+
+/* Every entry that takes a caller's block back runs this first, before it
+ * reads the block: checked builds diagnose every free, release builds test
+ * a large block's tag inline.  Returns 1 when p must be refused. */
+static inline int refused(sca_t *a, const char *function, const void *p, size_t n, size_t req)
+{
+    return (CHECKED_FREES || (req > a->small_limit && !large_tag_ok(a, p))) &&
+           refuse_bad_free(a, function, p, n);
 }
 
 /* ---- public API ----------------------------------------------------------- */
@@ -599,8 +611,7 @@ void *sca_allocate(sca_t *a, size_t n)
 __attribute__((noinline)) static void deallocate_slow(sca_t *a, void *p, size_t n)
 {
     size_t req = n != 0 ? n : 1;
-    if ((CHECKED_FREES || (req > a->small_limit && !large_tag_ok(a, p))) &&
-        refuse_bad_free(a, "sca_deallocate", p, n))
+    if (refused(a, "sca_deallocate", p, n, req))
         return;
     if (req > a->small_limit) {
         large_free(a, p);
@@ -646,13 +657,12 @@ void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n)
     if (p == NULL)
         return sca_allocate(a, new_n);
     size_t old_req = old_n != 0 ? old_n : 1, new_req = new_n != 0 ? new_n : 1;
-    /* A bad p is refused before anything reads it (release builds check
-     * large blocks only: small ones cost nothing extra there). */
-    if ((CHECKED_FREES || (old_req > a->small_limit && !large_tag_ok(a, p))) &&
-        refuse_bad_free(a, "sca_reallocate", p, old_n))
+    /* A bad p is refused before anything reads it. */
+    if (refused(a, "sca_reallocate", p, old_n, old_req))
         return NULL;
     void *q;
     if (old_req > a->small_limit && new_req > a->small_limit) {
+        /* Upstream's realloc: in place whenever upstream can. */
         q = large_realloc(a, p, new_req);
         if (q == NULL) {
             a->st.failed_requests++;
