@@ -163,6 +163,30 @@ static void edges_instances(harness_t *h)
         }
         harness_note_sca_requested(h, 1, 0);
         harness_note_sca_requested(h, 0, 1);
+
+        /* Sizes that lie: another class's, and a large one for a small
+         * block; and large frees of memory with no live tag (zeroed, and
+         * misaligned).  No freed large block: its header is upstream's free
+         * memory, which memcheck rightly reports when read. */
+        size_t large_n = h->sca_opts.small_limit + 1;
+        _Alignas(max_align_t) unsigned char zeroed[2 * 64];
+        memset(zeroed, 0, sizeof zeroed);
+        unsigned char *r = sca_allocate(h->sca, 1);
+        if (r == NULL) {
+            h->sca_failed++;
+            return;
+        }
+        sca_deallocate(h->sca, r, h->sca_opts.granule + 1); /* another class (or large) */
+        sca_deallocate(h->sca, r, large_n);                 /* a small block, a large size */
+        sca_deallocate(h->sca, zeroed + 64, large_n);       /* no tag */
+        sca_deallocate(h->sca, zeroed + 65, large_n);       /* misaligned */
+        sca_deallocate(h->sca, (void *)(uintptr_t)16, large_n); /* no room for a header */
+        CHECK(h, sca_reallocate(h->sca, zeroed + 64, large_n, large_n + 1) == NULL,
+              "sca_reallocate of a pointer with no large tag did not refuse");
+        h->sca_bad_frees += 6;
+        sca_deallocate(h->sca, r, 1);
+        harness_note_sca_requested(h, 1, 0);
+        harness_note_sca_requested(h, 0, 1);
     }
 }
 

@@ -196,12 +196,11 @@ static uint16_t *map_entry(const sca_t *a, const chunk_t *c, const void *p)
     return &class_map(c)[((uintptr_t)p - (uintptr_t)c->data) >> a->granule_shift];
 }
 
-/* ALLOC_DEBUG >= 1: record what now starts at the small block p. */
+/* ALLOC_DEBUG >= 1: record what now starts at the small block p (one
+ * handed out or taken back: always inside a chunk). */
 static void map_set(const sca_t *a, const void *p, uint16_t v)
 {
-    const chunk_t *c = chunk_containing(a, p, 1);
-    if (c != NULL)
-        *map_entry(a, c, p) = v;
+    *map_entry(a, chunk_containing(a, p, 1), p) = v;
 }
 
 /* ---- chunks --------------------------------------------------------------- */
@@ -371,7 +370,9 @@ void sca_report_abort(void *ctx, const char *function, const void *p, size_t n, 
 {
     (void)ctx;
     fprintf(stderr, "%s: bad free of %p (%zu bytes): %s\n", function, p, n, problem);
+#if ALLOC_ASAN_ACTIVE
     ann_report_bad_free(p, n);
+#endif
     abort();
 }
 
@@ -385,6 +386,17 @@ void sca_report_count_only(void *ctx, const char *function, const void *p, size_
     (void)problem;
 }
 
+/* Does the word before p's header hold this instance's live tag?  The test
+ * every build runs before it trusts a large block: one load and one
+ * compare, inline in release builds.  (Checked builds diagnose first: under
+ * ASan the read itself would be the report.) */
+static inline int large_tag_ok(const sca_t *a, const void *p)
+{
+    uintptr_t tag;
+    memcpy(&tag, (const unsigned char *)p - LARGE_HEADER + offsetof(large_t, tag), sizeof tag);
+    return tag == owner_tag(a);
+}
+
 /* Why freeing p as a large block must be refused, or NULL.  O(1): one read
  * of the header's tag (and, with ALLOC_DEBUG >= 1, the chunk walk). */
 static const char *large_problem(const sca_t *a, const void *p)
@@ -393,10 +405,11 @@ static const char *large_problem(const sca_t *a, const void *p)
         return "wrong size (a small block given a large size)";
     if (((uintptr_t)p & (_Alignof(max_align_t) - 1)) != 0 || (uintptr_t)p < LARGE_HEADER)
         return "not a large block (misaligned)";
-    const large_t *h = (const large_t *)(const void *)((const unsigned char *)p - LARGE_HEADER);
-    if (ann_first_poisoned(h, LARGE_HEADER) != NULL)
+#if ALLOC_ASAN_ACTIVE
+    if (ann_first_poisoned((const unsigned char *)p - LARGE_HEADER, LARGE_HEADER) != NULL)
         return "not a live large block (its header is poisoned: double free or foreign pointer)";
-    if (h->tag != owner_tag(a))
+#endif
+    if (!large_tag_ok(a, p))
         return "not a live large block of this allocator (double free or foreign pointer)";
     return NULL;
 }
@@ -418,9 +431,11 @@ static const char *small_problem_mapped(const sca_t *a, const void *p, size_t id
     return NULL;
 }
 
+#if ALLOC_ASAN_ACTIVE
 /* ASan builds at ALLOC_DEBUG 0: a live block's n bytes are all unpoisoned,
  * so a poisoned first byte means it was freed already and a poisoned later
- * byte that n is longer than the block; one in no chunk is foreign. */
+ * byte that n is longer than the block; one in no chunk is foreign.  (Only
+ * ASan builds compile it: nothing else can answer the question.) */
 static const char *small_problem_asan(const sca_t *a, const void *p, size_t req)
 {
     const void *bad = ann_first_poisoned(p, req);
@@ -432,30 +447,22 @@ static const char *small_problem_asan(const sca_t *a, const void *p, size_t req)
         return "not a block of this allocator";
     return NULL;
 }
+#define small_problem_unmapped(a, p, req) small_problem_asan((a), (p), (req))
+#else
+/* Without the class map or ASan, a small free cannot be checked. */
+#define small_problem_unmapped(a, p, req) ((void)(a), (void)(p), (void)(req), (const char *)NULL)
+#endif
 
 static const char *free_problem(const sca_t *a, const void *p, size_t req)
 {
     if (req > a->small_limit)
         return large_problem(a, p);
-    if (ALLOC_DEBUG >= 1)
-        return small_problem_mapped(a, p, class_index(a, req));
-    if (ALLOC_ASAN_ACTIVE)
-        return small_problem_asan(a, p, req);
-    return NULL;
+    return ALLOC_DEBUG >= 1 ? small_problem_mapped(a, p, class_index(a, req))
+                            : small_problem_unmapped(a, p, req);
 }
 
 /* Builds that check every free: the class map, or ASan's shadow. */
 #define CHECKED_FREES (ALLOC_DEBUG >= 1 || ALLOC_ASAN_ACTIVE)
-
-/* The test every build runs before it trusts a large block's header: one
- * load and one compare, inline.  (Checked builds diagnose first: under ASan
- * the read itself would be the report.) */
-static inline int large_tag_ok(const sca_t *a, const void *p)
-{
-    uintptr_t tag;
-    memcpy(&tag, (const unsigned char *)p - LARGE_HEADER + offsetof(large_t, tag), sizeof tag);
-    return tag == owner_tag(a);
-}
 
 /* Check a block the caller gives back; a bad one is counted and reported.
  * Returns 1 when it must be refused. */
@@ -474,8 +481,12 @@ __attribute__((noinline)) static int refuse_bad_free(sca_t *a, const char *funct
  * a large block's tag inline.  Returns 1 when p must be refused. */
 static inline int refused(sca_t *a, const char *function, const void *p, size_t n, size_t req)
 {
-    return (CHECKED_FREES || (req > a->small_limit && !large_tag_ok(a, p))) &&
-           refuse_bad_free(a, function, p, n);
+#if CHECKED_FREES
+    (void)req;
+    return refuse_bad_free(a, function, p, n);
+#else
+    return req > a->small_limit && !large_tag_ok(a, p) && refuse_bad_free(a, function, p, n);
+#endif
 }
 
 /* ---- public API ----------------------------------------------------------- */
@@ -483,7 +494,7 @@ static inline int refused(sca_t *a, const char *function, const void *p, size_t 
 sca_options_t sca_options_default(void)
 {
     sca_options_t o = {SCA_DEFAULT_GRANULE, SCA_DEFAULT_SMALL_LIMIT, SCA_DEFAULT_REFILL_BATCH,
-                       alloc_upstream_malloc(), sca_report_abort, NULL};
+                       alloc_upstream_malloc(), NULL, NULL};
     return o;
 }
 
@@ -637,8 +648,10 @@ void sca_deallocate(sca_t *a, void *p, size_t n)
     /* Fast path (release builds): a small block goes on its list. */
     size_t m = n - 1;
     if (ALLOC_DEBUG == 0 && m < a->small_limit) {
-        if (CHECKED_FREES && refuse_bad_free(a, "sca_deallocate", p, n))
+#if ALLOC_ASAN_ACTIVE
+        if (refuse_bad_free(a, "sca_deallocate", p, n))
             return;
+#endif
         size_class_t *c = &a->classes[m >> a->granule_shift];
         ann_take_back(a, p, (size_t)((m >> a->granule_shift) + 1) << a->granule_shift);
         ann_link_write((void **)p, c->head);

@@ -111,7 +111,8 @@ typedef struct sca_stats {
     size_t bad_frees;             /* bad frees caught and refused (see the top) */
 } sca_stats_t;
 
-/* Default options: granule 8, small limit 128, batch 20, libc malloc upstream. */
+/* Default options: granule 8, small limit 128, batch 20, libc malloc
+ * upstream, report NULL (sca_report_abort). */
 sca_options_t sca_options_default(void);
 
 /* Create an allocator.  opts NULL: defaults.  Returns NULL when the options
