@@ -129,7 +129,7 @@ static unsigned char *chunk_alloc(sgi_ref_t *r, size_t cls, size_t *nobjs)
         r->left = 0;
         size_t g = r->granule;
         size_t data = 2 * total + (((r->heap >> 4) + g - 1) & ~(g - 1));
-        const fuzz_call_t *c = expect_call(r, 0, data + SGI_REF_CHUNK_HEADER + g);
+        const fuzz_call_t *c = expect_call(r, 0, data + SGI_REF_CHUNK_HEADER + g + SGI_REF_MAP(data, g));
         if (c == NULL)
             return NULL;
         if (c->result != NULL) {

@@ -21,8 +21,13 @@
 #include "recorder.h"
 
 /* sca.c's headers: a chunk starts with four words (chunk_t), then its data
- * area on the granule; a large block starts with LARGE_HEADER bytes. */
+ * area on the granule, then (ALLOC_DEBUG >= 1) a class map of two bytes per
+ * granule; a large block starts with LARGE_HEADER bytes. */
+#ifndef ALLOC_DEBUG
+#define ALLOC_DEBUG 0
+#endif
 #define SGI_REF_CHUNK_HEADER (4 * sizeof(void *))
+#define SGI_REF_MAP(data, g) (ALLOC_DEBUG >= 1 ? (data) / (g) * 2 : 0)
 #define SGI_REF_LARGE_HEADER 32u
 typedef struct sgi_ref_list {
     void **v;

@@ -14,6 +14,10 @@
  *   ann_release(p, n)         memory goes back to upstream: lift every mark
  *   ann_link_read/write       the allocator's own access to a link stored
  *                             inside a no-access block (free-list next)
+ *   ann_first_poisoned(p, n)  ASan builds only: the first poisoned byte of
+ *                             p..p+n, NULL if none
+ *   ann_report_bad_free(p, n) ASan builds only: hand a refused free to ASan's
+ *                             own report
  *
  * Each family compiles to nothing unless its CMake option is on
  * (ALLOC_ANNOTATE_ASAN, ALLOC_ANNOTATE_VALGRIND) and, for ASan, the build
@@ -24,6 +28,7 @@
 #define ALLOC_ANNOTATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #ifndef ALLOC_ANNOTATE_ASAN
@@ -69,6 +74,27 @@
 #define ANN_VG(stmt) stmt
 #else
 #define ANN_VG(stmt) ((void)0)
+#endif
+
+/* The two ASan-only helpers exist only in ASan builds (callers say #if
+ * ALLOC_ASAN_ACTIVE): there is nothing to ask without ASan. */
+#if ALLOC_ASAN_ACTIVE
+static inline const void *ann_first_poisoned(const void *p, size_t n)
+{
+    return __asan_region_is_poisoned((void *)(uintptr_t)p, n);
+}
+
+/* If p..p+n holds a poisoned byte, ASan's report of it (what the memory is:
+ * freed, poisoned by the allocator, a redzone; who freed it; the stack),
+ * which ends the program; otherwise the stack alone, and the caller aborts. */
+static inline void ann_report_bad_free(const void *p, size_t n)
+{
+    void *bad = __asan_region_is_poisoned((void *)(uintptr_t)p, n != 0 ? n : 1);
+    if (bad != NULL)
+        __asan_report_error(__builtin_return_address(0), __builtin_frame_address(0),
+                            __builtin_frame_address(0), bad, 1, 1);
+    __sanitizer_print_stack_trace();
+}
 #endif
 
 static inline void ann_pool_create(const void *pool)

@@ -7,7 +7,17 @@
  * not-yet-carved tail of the newest chunk is [start_free, end_free).  A free
  * small block holds the link to the next free block of its class in its
  * first word.  Large blocks carry a large_t header linking them in a list
- * (so destroy can give them back too).
+ * (so destroy can give them back too), and a tag naming their owner.
+ *
+ * Bad frees.  A large block's tag (owner address xor a magic, cleared when
+ * the block goes back) is checked in every build: O(1), on the large path
+ * only.  With ALLOC_DEBUG >= 1 every chunk also carries a class map, one
+ * entry per granule of its data: the class of the live block starting there,
+ * MAP_FREED once it is given back, 0 for anything else; a small free is
+ * checked against it (double free, foreign or interior pointer, wrong size).
+ * Under ASan (release paths) a small free is refused when its bytes are
+ * already poisoned or it lies in no chunk.  A refused free is counted and
+ * handed to the instance's report function (default: print and abort).
  *
  * The one invariant the self-check leans on: every data byte of every chunk
  * is exactly one of: on a free list, in a live small block (rounded to its
@@ -15,6 +25,8 @@
  *     chunk_bytes == free-list bytes + live class bytes + (end_free - start_free).
  */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc/sca.h"
@@ -30,12 +42,21 @@ typedef struct chunk {
     size_t raw_size;       /* bytes taken from upstream for this chunk */
     unsigned char *data;   /* start of the carvable area, granule-aligned */
     size_t data_size;      /* a multiple of the granule */
-} chunk_t;
+} chunk_t;                 /* ALLOC_DEBUG >= 1: the class map follows the data */
+
+/* Class map entries: the live block starting there is of class index + 1
+ * (1..SCA_MAX_CLASSES); MAP_FREED: given back; 0: no block handed out starts
+ * there. */
+#define MAP_FREED 0xffffu
+_Static_assert(SCA_MAX_CLASSES < MAP_FREED, "class map entries fit in 16 bits");
 
 typedef struct large {
     struct large *prev, *next;
     size_t raw_size;           /* bytes taken from upstream, header included */
+    uintptr_t tag;             /* owner_tag(owner) while live, 0 once given back */
 } large_t;
+
+#define LARGE_MAGIC ((uintptr_t)0x5ca1ab1e0b10c5edull)
 
 #define LARGE_HEADER 32
 _Static_assert(sizeof(large_t) <= LARGE_HEADER, "large header fits");
@@ -58,6 +79,8 @@ struct sca {
     unsigned char *start_free, *end_free;
     chunk_t *chunks;
     large_t large;             /* sentinel of the circular large list */
+    sca_report_fn report;
+    void *report_ctx;
     sca_stats_t st;            /* the counts kept on the slow paths; the
                                 * per-class ones are summed by sca_stats */
     size_t *carved;            /* per class: blocks that exist, free or live
@@ -80,6 +103,11 @@ static size_t class_index(const sca_t *a, size_t req)
 static size_t class_size_of_index(const sca_t *a, size_t idx)
 {
     return (idx + 1) << a->granule_shift;
+}
+
+static uintptr_t owner_tag(const sca_t *a)
+{
+    return (uintptr_t)a ^ LARGE_MAGIC;
 }
 
 static void note_upstream(sca_t *a, size_t add, size_t sub)
@@ -148,15 +176,24 @@ static size_t list_bound(const sca_t *a, size_t idx)
     return a->st.chunk_bytes / class_size_of_index(a, idx);
 }
 
-static int on_free_list(const sca_t *a, size_t idx, const void *p)
+/* ALLOC_DEBUG >= 1: chunk c's class map, one entry per granule of its data,
+ * right after the data (granule-aligned). */
+static uint16_t *class_map(const chunk_t *c)
 {
-    size_t steps = 0, bound = list_bound(a, idx);
-    for (void *q = a->classes[idx].head; q != NULL && steps <= bound; steps++) {
-        if (q == p)
-            return 1;
-        q = ann_link_read((void *const *)q);
-    }
-    return 0;
+    return (uint16_t *)(void *)(c->data + c->data_size);
+}
+
+/* The class map entry of a granule-aligned p inside chunk c. */
+static uint16_t *map_entry(const sca_t *a, const chunk_t *c, const void *p)
+{
+    return &class_map(c)[((uintptr_t)p - (uintptr_t)c->data) >> a->granule_shift];
+}
+
+/* ALLOC_DEBUG >= 1: record what now starts at the small block p (one
+ * handed out or taken back: always inside a chunk). */
+static void map_set(const sca_t *a, const void *p, uint16_t v)
+{
+    *map_entry(a, chunk_containing(a, p, 1), p) = v;
 }
 
 /* ---- chunks --------------------------------------------------------------- */
@@ -167,7 +204,8 @@ static int chunk_new(sca_t *a, size_t data_size)
 {
     /* data_size is at most chunk_bytes/16 + 2 x SCA_MAX_BATCH_BYTES (see
      * chunk_alloc), and chunk_bytes is memory upstream gave: no overflow. */
-    size_t raw_size = data_size + sizeof(chunk_t) + a->granule;
+    size_t map_size = ALLOC_DEBUG >= 1 ? (data_size >> a->granule_shift) * sizeof(uint16_t) : 0;
+    size_t raw_size = data_size + sizeof(chunk_t) + a->granule + map_size;
     unsigned char *raw = a->up.alloc(a->up.ctx, raw_size);
     if (raw == NULL)
         return 0;
@@ -175,6 +213,8 @@ static int chunk_new(sca_t *a, size_t data_size)
     c->raw_size = raw_size;
     c->data = (unsigned char *)align_up_ptr((uintptr_t)(raw + sizeof(chunk_t)), a->granule);
     c->data_size = data_size;
+    if (ALLOC_DEBUG >= 1)
+        memset(class_map(c), 0, map_size);
     c->next = a->chunks;
     a->chunks = c;
     ann_no_access(c->data, data_size);
@@ -276,6 +316,7 @@ static void *large_alloc(sca_t *a, size_t req)
     if (h == NULL)
         return NULL;
     h->raw_size = raw_size;
+    h->tag = owner_tag(a);
     large_link(a, h);
     note_upstream(a, raw_size, 0);
     a->st.large_blocks_live++;
@@ -292,6 +333,7 @@ static void large_free(sca_t *a, void *p)
     large_t *h = large_header(p);
     size_t raw_size = h->raw_size;
     large_unlink(h);
+    h->tag = 0; /* a second free finds no owner */
     a->up.free(a->up.ctx, h, raw_size);
     note_upstream(a, 0, raw_size);
     a->st.large_blocks_live--;
@@ -303,17 +345,145 @@ static void *large_realloc(sca_t *a, void *p, size_t new_req)
     if (!ck_add(new_req, LARGE_HEADER, &raw_size))
         return NULL;
     large_t *h = large_header(p);
-    large_t *prev = h->prev, *next = h->next;
     size_t old_raw = h->raw_size;
     large_t *moved = a->up.realloc(a->up.ctx, h, old_raw, raw_size);
     if (moved == NULL)
         return NULL;
-    /* The neighbours still point at the old address: relink. */
     moved->raw_size = raw_size;
-    prev->next = moved;
-    next->prev = moved;
+    /* Grown or shrunk in place: nothing else changes.  Moved: upstream
+     * copied the header (links and tag too, and the caller's bytes, once);
+     * only the neighbours still point at the old address. */
+    if (moved != h) {
+        moved->prev->next = moved;
+        moved->next->prev = moved;
+    }
     note_upstream(a, raw_size, old_raw);
     return (unsigned char *)moved + LARGE_HEADER;
+}
+
+/* ---- bad frees ------------------------------------------------------------ */
+
+void sca_report_abort(void *ctx, const char *function, const void *p, size_t n, const char *problem)
+{
+    (void)ctx;
+    fprintf(stderr, "%s: bad free of %p (%zu bytes): %s\n", function, p, n, problem);
+#if ALLOC_ASAN_ACTIVE
+    ann_report_bad_free(p, n);
+#endif
+    abort();
+}
+
+void sca_report_count_only(void *ctx, const char *function, const void *p, size_t n,
+                           const char *problem)
+{
+    (void)ctx;
+    (void)function;
+    (void)p;
+    (void)n;
+    (void)problem;
+}
+
+/* Does the word before p's header hold this instance's live tag?  The test
+ * every build runs before it trusts a large block: one load and one
+ * compare, inline in release builds.  (Checked builds diagnose first: under
+ * ASan the read itself would be the report.) */
+static inline int large_tag_ok(const sca_t *a, const void *p)
+{
+    uintptr_t tag;
+    memcpy(&tag, (const unsigned char *)p - LARGE_HEADER + offsetof(large_t, tag), sizeof tag);
+    return tag == owner_tag(a);
+}
+
+/* Why freeing p as a large block must be refused, or NULL.  O(1): one read
+ * of the header's tag (and, with ALLOC_DEBUG >= 1, the chunk walk). */
+static const char *large_problem(const sca_t *a, const void *p)
+{
+    if (ALLOC_DEBUG >= 1 && chunk_containing(a, p, 1) != NULL)
+        return "wrong size (a small block given a large size)";
+    if (((uintptr_t)p & (_Alignof(max_align_t) - 1)) != 0 || (uintptr_t)p < LARGE_HEADER)
+        return "not a large block (misaligned)";
+#if ALLOC_ASAN_ACTIVE
+    if (ann_first_poisoned((const unsigned char *)p - LARGE_HEADER, LARGE_HEADER) != NULL)
+        return "not a live large block (its header is poisoned: double free or foreign pointer)";
+#endif
+    if (!large_tag_ok(a, p))
+        return "not a live large block of this allocator (double free or foreign pointer)";
+    return NULL;
+}
+
+/* ALLOC_DEBUG >= 1: why freeing p as a small block of class idx must be
+ * refused, or NULL.  The class map knows every live block's class. */
+static const char *small_problem_mapped(const sca_t *a, const void *p, size_t idx)
+{
+    const chunk_t *c = chunk_containing(a, p, 1);
+    if (c == NULL || (((uintptr_t)p - (uintptr_t)c->data) & (a->granule - 1)) != 0)
+        return "not a block of this allocator";
+    uint16_t v = *map_entry(a, c, p);
+    if (v == MAP_FREED)
+        return "double free";
+    if (v == 0)
+        return "not a live block of this allocator (never handed out, or inside a block)";
+    if (v != idx + 1)
+        return "wrong size (the block is of another class)";
+    return NULL;
+}
+
+#if ALLOC_ASAN_ACTIVE
+/* ASan builds at ALLOC_DEBUG 0: a live block's n bytes are all unpoisoned,
+ * so a poisoned first byte means it was freed already and a poisoned later
+ * byte that n is longer than the block; one in no chunk is foreign.  (Only
+ * ASan builds compile it: nothing else can answer the question.) */
+static const char *small_problem_asan(const sca_t *a, const void *p, size_t req)
+{
+    const void *bad = ann_first_poisoned(p, req);
+    if (bad == p)
+        return "double free (the block is poisoned)";
+    if (bad != NULL)
+        return "wrong size (bytes within the size given are poisoned)";
+    if (!owns_small(a, p, class_size_of_index(a, class_index(a, req))))
+        return "not a block of this allocator";
+    return NULL;
+}
+#define small_problem_unmapped(a, p, req) small_problem_asan((a), (p), (req))
+#else
+/* Without the class map or ASan, a small free cannot be checked. */
+#define small_problem_unmapped(a, p, req) ((void)(a), (void)(p), (void)(req), (const char *)NULL)
+#endif
+
+static const char *free_problem(const sca_t *a, const void *p, size_t req)
+{
+    if (req > a->small_limit)
+        return large_problem(a, p);
+    return ALLOC_DEBUG >= 1 ? small_problem_mapped(a, p, class_index(a, req))
+                            : small_problem_unmapped(a, p, req);
+}
+
+/* Builds that check every free: the class map, or ASan's shadow. */
+#define CHECKED_FREES (ALLOC_DEBUG >= 1 || ALLOC_ASAN_ACTIVE)
+
+/* Check a block the caller gives back; a bad one is counted and reported.
+ * Returns 1 when it must be refused. */
+__attribute__((noinline)) static int refuse_bad_free(sca_t *a, const char *function, const void *p, size_t n)
+{
+    const char *problem = free_problem(a, p, n != 0 ? n : 1);
+    if (problem == NULL)
+        return 0;
+    a->st.bad_frees++;
+    a->report(a->report_ctx, function, p, n, problem);
+    return 1;
+}
+
+/* Every entry that takes a caller's block back runs this first, before it
+ * reads the block: checked builds diagnose every free, release builds test
+ * a large block's tag inline.  Returns 1 when p must be refused. */
+static inline int refused(sca_t *a, const char *function, const void *p, size_t n, size_t req)
+{
+#if CHECKED_FREES
+    (void)req;
+    return refuse_bad_free(a, function, p, n);
+#else
+    return req > a->small_limit && !large_tag_ok(a, p) && refuse_bad_free(a, function, p, n);
+#endif
 }
 
 /* ---- public API ----------------------------------------------------------- */
@@ -321,7 +491,7 @@ static void *large_realloc(sca_t *a, void *p, size_t new_req)
 sca_options_t sca_options_default(void)
 {
     sca_options_t o = {SCA_DEFAULT_GRANULE, SCA_DEFAULT_SMALL_LIMIT, SCA_DEFAULT_REFILL_BATCH,
-                       alloc_upstream_malloc()};
+                       alloc_upstream_malloc(), NULL, NULL};
     return o;
 }
 
@@ -353,6 +523,8 @@ sca_t *sca_create(const sca_options_t *opts)
     a->instance_size = size;
     a->carved = (size_t *)(void *)&a->classes[nclasses];
     a->large.prev = a->large.next = &a->large;
+    a->report = o.report != NULL ? o.report : sca_report_abort;
+    a->report_ctx = o.report_ctx;
     note_upstream(a, size, 0);
     ann_pool_create(a);
     return a;
@@ -395,6 +567,7 @@ static inline void *hand_out(sca_t *a, size_class_t *c, void *p, size_t n)
     if (ALLOC_DEBUG >= 1) {
         memset(p, FILL_HANDED_OUT, req);
         ann_undefined(p, req);
+        map_set(a, p, (uint16_t)(c - a->classes + 1));
     }
     c->live++;
     note_requested(a, n, 0);
@@ -442,11 +615,13 @@ void *sca_allocate(sca_t *a, size_t n)
     return allocate_slow(a, n);
 }
 
-/* Every deallocation the fast path does not finish, with the ALLOC_DEBUG
- * checks (a refused p is counted in bad_frees). */
+/* Every deallocation the fast path does not finish, with the checks (a
+ * refused p is counted in bad_frees and reported). */
 __attribute__((noinline)) static void deallocate_slow(sca_t *a, void *p, size_t n)
 {
     size_t req = n != 0 ? n : 1;
+    if (refused(a, "sca_deallocate", p, n, req))
+        return;
     if (req > a->small_limit) {
         large_free(a, p);
         note_released(a, n);
@@ -454,13 +629,10 @@ __attribute__((noinline)) static void deallocate_slow(sca_t *a, void *p, size_t 
     }
     size_t idx = class_index(a, req);
     size_t cls = class_size_of_index(a, idx);
-    if ((ALLOC_DEBUG >= 1 && !owns_small(a, p, cls)) ||
-        (ALLOC_DEBUG >= 2 && on_free_list(a, idx, p))) {
-        a->st.bad_frees++;
-        return;
-    }
-    if (ALLOC_DEBUG >= 1)
+    if (ALLOC_DEBUG >= 1) {
         memset(p, FILL_FREED, req);
+        map_set(a, p, MAP_FREED);
+    }
     ann_take_back(a, p, cls);
     list_push(a, idx, p);
     a->classes[idx].live--;
@@ -474,6 +646,10 @@ void sca_deallocate(sca_t *a, void *p, size_t n)
     /* Fast path (release builds): a small block goes on its list. */
     size_t m = n - 1;
     if (ALLOC_DEBUG == 0 && m < a->small_limit) {
+#if ALLOC_ASAN_ACTIVE
+        if (refuse_bad_free(a, "sca_deallocate", p, n))
+            return;
+#endif
         size_class_t *c = &a->classes[m >> a->granule_shift];
         ann_take_back(a, p, (size_t)((m >> a->granule_shift) + 1) << a->granule_shift);
         ann_link_write((void **)p, c->head);
@@ -492,8 +668,12 @@ void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n)
     if (p == NULL)
         return sca_allocate(a, new_n);
     size_t old_req = old_n != 0 ? old_n : 1, new_req = new_n != 0 ? new_n : 1;
+    /* A bad p is refused before anything reads it. */
+    if (refused(a, "sca_reallocate", p, old_n, old_req))
+        return NULL;
     void *q;
     if (old_req > a->small_limit && new_req > a->small_limit) {
+        /* Upstream's realloc: in place whenever upstream can. */
         q = large_realloc(a, p, new_req);
         if (q == NULL) {
             a->st.failed_requests++;
@@ -524,6 +704,8 @@ sca_options_t sca_options(const sca_t *a)
         o.small_limit = a->small_limit;
         o.refill_batch = a->batch;
         o.upstream = a->up;
+        o.report = a->report;
+        o.report_ctx = a->report_ctx;
     }
     return o;
 }

@@ -20,6 +20,7 @@
 #include "workloads/lifo.h"
 #include "workloads/realloc.h"
 #include "workloads/replay.h"
+#include "workloads/resize.h"
 
 #define BI_CAT2(a, b) a##b
 #define BI_CAT(a, b) BI_CAT2(a, b)
@@ -59,6 +60,12 @@ static void BI_FN(realloc_step)(cbench_state *st, void *ctx)
 {
     (void)ctx;
     workload_realloc_step(st, &BENCH_ADAPTER);
+}
+
+static void BI_FN(resize)(cbench_state *st, void *ctx)
+{
+    (void)ctx;
+    workload_resize(st, &BENCH_ADAPTER);
 }
 
 static void BI_FN(replay)(cbench_state *st, void *ctx)
@@ -109,6 +116,8 @@ void BI_CAT(bench_register_, BENCH_ADAPTER_ID)(const bench_trace *traces, size_t
         cbench_register(name, BI_FN(realloc_double), NULL, NULL, 0);
         snprintf(name, sizeof name, "realloc-step/%s", A->name);
         cbench_register(name, BI_FN(realloc_step), NULL, NULL, 0);
+        snprintf(name, sizeof name, "resize/%s", A->name);
+        cbench_register(name, BI_FN(resize), NULL, NULL, 0);
     }
     if (A->workloads & BENCH_W_TRACE) {
         for (size_t i = 0; i < ntraces; i++) {

@@ -20,7 +20,7 @@ import re
 import sys
 import xml.dom.minidom
 
-WORKLOADS = {"churn", "lifo", "lifecycle", "lifecycle-create", "realloc-double", "realloc-step", "trace"}
+WORKLOADS = {"churn", "lifo", "lifecycle", "lifecycle-create", "realloc-double", "realloc-step", "resize", "trace"}
 NAME = re.compile(r"^([a-z-]+)/([a-z0-9-]+)(/[A-Za-z0-9_.-]+)?$")
 
 

@@ -25,7 +25,7 @@ import os
 import statistics
 import sys
 
-WORKLOAD_ORDER = ["churn", "lifo", "lifecycle", "lifecycle-create", "realloc-double", "realloc-step", "trace"]
+WORKLOAD_ORDER = ["churn", "lifo", "lifecycle", "lifecycle-create", "realloc-double", "realloc-step", "resize", "trace"]
 OURS = ["sca", "rp"]
 PEERS = ["jemalloc", "tcmalloc", "mimalloc"]
 ALLOC_ORDER = ["glibc", "sca", "sca-via-pointer", "glibc-via-pointer", "rp", "rp-nocache", "obstack", "bump",

@@ -220,36 +220,60 @@ static void edges(void *inst, const fuzz_reporter_t *r)
         sca_check(NULL) != 1)
         r->fail(r->ctx, "sca_* on NULL gave wrong answers");
 
-    sca_t *a = sca_create(NULL);
+    /* Bad frees are refused, counted and not reported here: a count-only
+     * instance of its own. */
+    sca_options_t count_only = sca_options_default();
+    count_only.report = sca_report_count_only;
+    sca_t *a = sca_create(&count_only);
     if (a == NULL) {
-        r->fail(r->ctx, "sca_create(NULL) failed");
+        r->fail(r->ctx, "sca_create(defaults, count only) failed");
         return;
     }
     unsigned char *q = sca_allocate(a, 8);
-    if (q == NULL)
+    if (q == NULL) {
         r->fail(r->ctx, "sca_allocate on a default sca failed");
+        sca_destroy(a);
+        return;
+    }
     if (ALLOC_DEBUG >= 1) {
         /* Deallocations the debug checks refuse (undefined behaviour in
          * release builds).  A fresh instance's first refill takes a chunk of
          * 2 x 20 x 8 = 320 bytes and carves 20 blocks of 8; the rest is not
          * carved yet. */
-        size_t refused = 0;
-        sca_deallocate(a, &dummy, 1); /* in no chunk */
-        sca_deallocate(a, q + 1, 1);  /* off the granule grid */
-        refused += 2;
-        if (ALLOC_DEBUG >= 2) {
-            sca_deallocate(a, q + 20 * 8, 8);         /* uncarved */
-            sca_deallocate(a, q + 2 * 20 * 8 - 4, 8); /* at the chunk's end */
-            refused += 2;
+        size_t large_n = SCA_DEFAULT_SMALL_LIMIT + 1;
+        _Alignas(max_align_t) unsigned char zeroed[2 * 64];
+        memset(zeroed, 0, sizeof zeroed);
+        const struct {
+            void *p;
+            size_t n;
+            const char *what;
+        } bad[] = {
+            {&dummy, 1, "a pointer in no chunk"},
+            {q + 1, 1, "a pointer off the granule grid"},
+            {q + 20 * 8, 8, "an uncarved pointer"},
+            {q + 2 * 20 * 8 - 4, 8, "a pointer at the chunk's end"},
+            {q, SCA_DEFAULT_GRANULE + 1, "a block with another class's size"},
+            {q, large_n, "a small block with a large size"},
+            {zeroed + 64, large_n, "a pointer with no large tag"},
+            {zeroed + 65, large_n, "a misaligned pointer with a large size"},
+            {(void *)(uintptr_t)16, large_n, "a pointer with no room for a header"},
+        };
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            size_t before = sca_stats(a).bad_frees;
+            sca_deallocate(a, bad[i].p, bad[i].n);
+            if (sca_stats(a).bad_frees != before + 1)
+                r->fail(r->ctx, "sca_deallocate of %s was not refused and counted", bad[i].what);
         }
-        if (sca_stats(a).bad_frees != refused)
-            r->fail(r->ctx, "sca_deallocate refused %zu bad frees, expected %zu", sca_stats(a).bad_frees, refused);
+        size_t before = sca_stats(a).bad_frees;
+        if (sca_reallocate(a, zeroed + 64, large_n, large_n + 1) != NULL || sca_stats(a).bad_frees != before + 1)
+            r->fail(r->ctx, "sca_reallocate of a pointer with no large tag was not refused and counted");
         sca_deallocate(a, q, 8);
-        if (ALLOC_DEBUG >= 2) {
-            sca_deallocate(a, q, 8); /* a double free */
-            if (sca_stats(a).bad_frees != refused + 1)
-                r->fail(r->ctx, "sca_deallocate did not refuse a double free");
-        }
+        before = sca_stats(a).bad_frees;
+        sca_deallocate(a, q, 8); /* a double free */
+        if (sca_stats(a).bad_frees != before + 1)
+            r->fail(r->ctx, "sca_deallocate did not refuse a double free");
+        if (sca_check(a) != 0)
+            r->fail(r->ctx, "refused bad frees left sca_check counting");
     } else {
         sca_deallocate(a, q, 8);
     }

@@ -84,7 +84,11 @@ static int call_fails(diff_recorder_t *r)
 
 static size_t logged_size(const diff_recorder_t *r, size_t n)
 {
-    return n >= r->header ? n - r->header : 0;
+    size_t data = n >= r->header ? n - r->header : 0;
+    if (r->map_num != 0 && r->map_den != 0)
+        data = data * r->map_den / (r->map_den + r->map_num); /* data + data x num/den = what was asked;
+                                                                * num/den is reduced, data capped: no overflow */
+    return data;
 }
 
 void *diff_rec_alloc(diff_recorder_t *r, size_t n)

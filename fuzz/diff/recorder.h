@@ -62,6 +62,8 @@ typedef struct diff_recorder {
     uint32_t op;            /* stamped on every event */
     int armed;              /* 0: pass through to libc, log nothing, count nothing */
     size_t header;          /* subtracted from logged sizes */
+    size_t map_num, map_den; /* and then a map of map_num bytes per map_den of data
+                              * (sca's class map at ALLOC_DEBUG >= 1; 0/0: none) */
     size_t calls;           /* alloc + realloc calls counted */
     size_t fail_next;       /* fail this many of the next calls */
     size_t fail_at;         /* fail call number fail_at (0: off) */

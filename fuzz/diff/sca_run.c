@@ -17,7 +17,10 @@ typedef struct slot {
  * large blocks: set the header the recorder takes off. */
 static void expect(const diff_sca_side_t *side, diff_recorder_t *r, size_t n)
 {
-    r->header = (n != 0 ? n : 1) > DIFF_SGI_LIMIT ? side->large_header : side->chunk_header;
+    int large = (n != 0 ? n : 1) > DIFF_SGI_LIMIT;
+    r->header = large ? side->large_header : side->chunk_header;
+    r->map_num = large ? 0 : side->map_num;
+    r->map_den = large ? 0 : side->map_den;
 }
 
 void diff_sca_run(const diff_sca_side_t *side, diff_recorder_t *r, const diff_program_t *prog, size_t from,

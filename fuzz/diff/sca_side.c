@@ -86,30 +86,49 @@ int diff_sca_ours(diff_sca_side_t *side)
 
     /* Measure: the first chunk holds 2 x batch blocks (SGI's rule, with
      * nothing allocated before: heap_size/16 is 0); a large block is the
-     * request plus its header. */
+     * request plus its header.  A second chunk, of the largest class (the
+     * first chunk's tail is too short for two of them: the third asks),
+     * tells a fixed header from a per-byte map (ALLOC_DEBUG >= 1). */
     diff_recorder_t r;
     diff_recorder_init(&r);
     void *a;
     int ok = ours_create(&a, &r);
-    size_t chunk = 0, chunk_off = 0, large = 0, large_off = 0;
+    size_t chunk = 0, chunk_off = 0, large = 0, large_off = 0, chunk2 = 0, chunk2_off = 0;
     if (ok) {
         r.armed = 1;
         void *p = sca_allocate(a, DIFF_SGI_GRANULE);
         ok = p != NULL && last_block(&r, p, &chunk, &chunk_off);
         void *q = sca_allocate(a, 4 * DIFF_SGI_LIMIT);
         ok = ok && q != NULL && last_block(&r, q, &large, &large_off);
+        void *l1 = sca_allocate(a, DIFF_SGI_LIMIT), *l2 = sca_allocate(a, DIFF_SGI_LIMIT);
+        ok = ok && l1 != NULL && l2 != NULL && last_block(&r, l2, &chunk2, &chunk2_off);
         r.armed = 0;
+        sca_deallocate(a, l2, DIFF_SGI_LIMIT);
+        sca_deallocate(a, l1, DIFF_SGI_LIMIT);
         sca_deallocate(a, q, 4 * DIFF_SGI_LIMIT);
         sca_deallocate(a, p, DIFF_SGI_GRANULE);
         sca_destroy(a);
     }
     diff_recorder_fini(&r);
     size_t data = 2 * DIFF_SGI_BATCH * DIFF_SGI_GRANULE;
-    if (!ok || chunk < data || large < 4 * DIFF_SGI_LIMIT) {
+    /* the second chunk: 2 x 20 x 128 + (320 >> 4) rounded to the granule */
+    size_t data2 = 2 * DIFF_SGI_BATCH * DIFF_SGI_LIMIT + ((data >> 4) + DIFF_SGI_GRANULE - 1) / DIFF_SGI_GRANULE * DIFF_SGI_GRANULE;
+    if (!ok || chunk < data || large < 4 * DIFF_SGI_LIMIT || chunk2 < data2 || chunk2 - data2 < chunk - data) {
         fprintf(stderr, "differential: could not measure sca's headers (a first chunk or large block is missing)\n");
         return 0;
     }
-    side->chunk_header = chunk - data;
+    side->map_num = (chunk2 - data2) - (chunk - data); /* extra bytes grow with the data */
+    side->map_den = side->map_num != 0 ? data2 - data : 0;
+    for (size_t x = side->map_num, y = side->map_den; y != 0;) { /* reduce num/den (Euclid) */
+        size_t t = x % y;
+        x = y;
+        y = t;
+        if (y == 0) {
+            side->map_num /= x;
+            side->map_den /= x;
+        }
+    }
+    side->chunk_header = chunk - data - (side->map_den != 0 ? data * side->map_num / side->map_den : 0);
     side->large_header = large - 4 * DIFF_SGI_LIMIT;
     side->data_offset = chunk_off;
     if (chunk_off != large_off || side->chunk_header < chunk_off || side->chunk_header > chunk_off + 64 ||

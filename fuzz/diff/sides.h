@@ -32,6 +32,7 @@ typedef struct diff_sca_side {
     /* Bookkeeping in upstream requests (subtracted from the logged sizes)
      * and in front of the data (subtracted from offsets). */
     size_t chunk_header, large_header, data_offset;
+    size_t map_num, map_den;  /* a chunk's extra bytes per data byte past its header */
     /* Create (recorder disarmed) and destroy an instance; 0 on failure. */
     int (*create)(void **inst, diff_recorder_t *r);
     void (*destroy)(void *inst);

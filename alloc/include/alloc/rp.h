@@ -14,6 +14,15 @@
  *
  * Small memory is only released all at once, by rp_reset or rp_destroy.
  *
+ * No reallocate (nginx has none either): the pool never moves or resizes a
+ * block.  To grow one, rp_palloc a block of the new size, memcpy the old
+ * bytes, and, if the old block was large (more than rp_max(pool) bytes),
+ * rp_pfree it so its memory goes back at once; a small old block stays
+ * until rp_reset.  So grow geometrically (double, as nginx's ngx_array_push
+ * does), never by a fixed step: the small copies left behind then add up to
+ * less than the final size.  A buffer that keeps changing size is better
+ * served by sca or malloc than by a pool.
+ *
  * Reset contract (nginx has none; this is ours):
  *   1. cleanup handlers run, most recently added first, each exactly once,
  *      and the cleanup list is emptied (its records lived in pool memory);

@@ -20,6 +20,30 @@
  * Size 0 is served as size 1 everywhere (a valid, unique block), so
  * allocate(0) and reallocate(p, old, 0) never return NULL for that reason.
  *
+ * Bad frees: a block given back twice, a pointer this instance never handed
+ * out (or one inside a block), or a size of another class.  What each build
+ * catches (README.md has the whole matrix; alloc/tests runs every cell):
+ *   - every build: a large size (above small_limit) whose pointer does not
+ *     carry this instance's live tag in the word before it - double free,
+ *     foreign pointer, small block given a large size.  O(1).
+ *   - ALLOC_DEBUG >= 1 (levels 1 and 2 alike): every small free too, against
+ *     a class map kept after each chunk's data (2 bytes per granule): double
+ *     free, foreign or interior pointer, size of another class, a large
+ *     block given a small size.  O(chunks) per allocate and deallocate.
+ *   - ASan builds at ALLOC_DEBUG 0 (ALLOC_ANNOTATE_ASAN, the asan preset):
+ *     a small block whose first byte is already poisoned (double free), whose
+ *     size reaches poisoned bytes (its slack or a free neighbour: wrong size),
+ *     or that lies in no chunk (foreign, or a large block given a small size).
+ * A caught bad free changes nothing but stats.bad_frees and goes to the
+ * instance's report function (sca_options_t.report): by default one line on
+ * stderr, then abort() (under ASan, ASan's own report of the address or the
+ * stack first); sca_report_count_only makes it count only.
+ * Not caught: small bad frees in release builds without ASan (undefined: a
+ * block double freed is handed out twice, a foreign one is handed out), and a
+ * large block freed twice after upstream unmapped it (glibc: blocks above its
+ * mmap threshold, 128 KiB or more): the tag read then faults, as glibc's own
+ * free(p) twice does.
+ *
  * Not thread-safe: one instance per thread, or lock around it.
  */
 #ifndef ALLOC_SCA_H
@@ -41,11 +65,33 @@ typedef struct sca sca_t;
 #define SCA_MAX_CLASSES 256     /* small_limit / granule at most this */
 #define SCA_MAX_REFILL_BATCH 4096
 
+/* What an instance does with a bad free it caught (see "Bad frees" above):
+ * called with the public function that caught it ("sca_deallocate" or
+ * "sca_reallocate"), the caller's pointer and size, and what is wrong.  The
+ * free is refused (nothing changes but stats.bad_frees, already counted)
+ * whenever the function returns.  Modeled on mimalloc's error handler and
+ * jemalloc's opt.abort. */
+typedef void (*sca_report_fn)(void *ctx, const char *function, const void *p, size_t n,
+                              const char *problem);
+
+/* The default: one line on stderr naming the function, the pointer, the
+ * size and the problem, then abort().  In an ASan build the line is followed
+ * by ASan's own report of the address (with the stack) when the pointer's
+ * memory is poisoned, and by the stack alone otherwise. */
+void sca_report_abort(void *ctx, const char *function, const void *p, size_t n, const char *problem);
+
+/* Count only: does nothing, so the bad free is refused and counted in
+ * stats.bad_frees, and the caller goes on. */
+void sca_report_count_only(void *ctx, const char *function, const void *p, size_t n,
+                           const char *problem);
+
 typedef struct sca_options {
     size_t granule;          /* power of two in [sizeof(void *), SCA_MAX_GRANULE] */
     size_t small_limit;      /* multiple of granule, at most SCA_MAX_CLASSES x granule */
     size_t refill_batch;     /* blocks per refill, 1..SCA_MAX_REFILL_BATCH */
     alloc_upstream_t upstream;
+    sca_report_fn report;    /* NULL: sca_report_abort */
+    void *report_ctx;        /* passed to report */
 } sca_options_t;
 
 typedef struct sca_stats {
@@ -62,10 +108,11 @@ typedef struct sca_stats {
     size_t reallocs;              /* successful reallocate calls */
     size_t failed_requests;       /* allocate/reallocate calls that returned NULL */
     size_t borrows;               /* refills served by carving a larger free block */
-    size_t bad_frees;             /* deallocations refused by the ALLOC_DEBUG checks */
+    size_t bad_frees;             /* bad frees caught and refused (see the top) */
 } sca_stats_t;
 
-/* Default options: granule 8, small limit 128, batch 20, libc malloc upstream. */
+/* Default options: granule 8, small limit 128, batch 20, libc malloc
+ * upstream, report NULL (sca_report_abort). */
 sca_options_t sca_options_default(void);
 
 /* Create an allocator.  opts NULL: defaults.  Returns NULL when the options
@@ -84,15 +131,17 @@ void *sca_allocate(sca_t *a, size_t n);
 
 /* Return a block.  n must be the size it was allocated (or last reallocated)
  * with; any n of the same class works for small blocks.  p NULL or a NULL:
- * no-op.  With ALLOC_DEBUG >= 1, a small p that lies in no chunk of a, or off
- * the granule grid, is refused and counted in stats.bad_frees instead of
- * corrupting the lists; in release builds such input is undefined. */
+ * no-op.  A bad free that the build catches (see "Bad frees" at the top) is
+ * refused, counted in stats.bad_frees and reported; one it does not catch is
+ * undefined. */
 void sca_deallocate(sca_t *a, void *p, size_t n);
 
 /* Resize p from old_n to new_n bytes, keeping min(old_n, new_n) bytes.
  * Same class (or both large through upstream realloc): may return p.
  * p NULL: same as sca_allocate(a, new_n).  Returns NULL if a is NULL or
- * memory runs out; p is then left valid and unchanged. */
+ * memory runs out; p is then left valid and unchanged.  A (p, old_n) that
+ * sca_deallocate would refuse is refused here the same way, before p is
+ * read (reported as "sca_reallocate"), and NULL is returned. */
 void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n);
 
 /* The class size a request of n bytes is served with: n rounded up to the

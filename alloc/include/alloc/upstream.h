@@ -88,7 +88,8 @@ void alloc_counting_fail_at(alloc_counting_t *c, size_t k);
 /* A copy of the counters (c NULL: all zero). */
 alloc_counting_stats_t alloc_counting_stats(const alloc_counting_t *c);
 
-/* Set peak_bytes_held to bytes_held (to measure the peak of a phase). */
+/* Set peak_bytes_held to bytes_held (to measure the peak of a phase).
+ * c NULL: no-op. */
 void alloc_counting_reset_peak(alloc_counting_t *c);
 
 /* ---------------------------------------------------------------------------
