@@ -365,6 +365,10 @@ int cbench_main(int argc, char **argv)
             std::fprintf(stderr, "cbench: bad --cbench_filter '%s': %s\n", filter.c_str(), e.what());
             return 1;
         }
+        if (regs.empty()) {
+            std::fprintf(stderr, "cbench: no benchmark matches --cbench_filter='%s'\n", filter.c_str());
+            return 1;
+        }
         return mode == Mode::instructions ? run_instructions(regs, ops) : run_measure(regs);
     }
     for (const Registration &r : registry()) {
@@ -380,8 +384,14 @@ int cbench_main(int argc, char **argv)
     benchmark::Initialize(&gb_argc, rest.data());
     if (benchmark::ReportUnrecognizedArguments(gb_argc, rest.data()))
         return 1;
-    benchmark::RunSpecifiedBenchmarks();
+    // A filter that matches nothing ran nothing: that is a failure, not a
+    // success with an empty report (Google Benchmark prints which regex).
+    size_t ran = benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
+    if (ran == 0) {
+        std::fprintf(stderr, "cbench: no benchmark matches the filter (see --benchmark_list_tests)\n");
+        return 1;
+    }
     return 0;
 }
 

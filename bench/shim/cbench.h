@@ -66,7 +66,8 @@ int cbench_register(const char *name, cbench_fn fn, void *ctx,
 
 /* Run the registered benchmarks as the command line says (see the modes
  * above; otherwise Google Benchmark's flags), then shut down.  Returns the
- * process exit status: 0 on success, 1 on a bad flag or a failed child. */
+ * process exit status: 0 on success, 1 on a bad flag, a filter that
+ * matches no benchmark, or a failed child. */
 int cbench_main(int argc, char **argv);
 
 /* The loop.  Returns nonzero while more iterations are wanted; each true
@@ -111,12 +112,6 @@ void cbench_skip_with_error(cbench_state *st, const char *message);
 static inline void cbench_escape(const void *p)
 {
     __asm__ __volatile__("" : : "r"(p) : "memory");
-}
-
-/* Make the compiler believe all memory may have been read and written. */
-static inline void cbench_clobber(void)
-{
-    __asm__ __volatile__("" : : : "memory");
 }
 
 #ifdef __cplusplus
