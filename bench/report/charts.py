@@ -9,6 +9,7 @@ line (1.0: glibc, or "every byte held was live") to the value, with an error
 bar from lo to hi where the figure has an interval (time: the 95% interval
 of the medians over repetitions).
 """
+import math
 import os
 import shutil
 import subprocess
@@ -53,12 +54,19 @@ def draw(out_dir, stem, title, xlabel, bars, log=True, ref=1.0):
     else:
         xr = "[0:%g]" % (hi_x * 1.1)
     height = 90 + 16 * len(bars)
+    tics = []
+    if log:  # 1-2-5 tics across the range, labelled
+        e = 10.0 ** int(math.floor(math.log10(lo_x / 1.3)))
+        while e <= hi_x * 1.3 * 10:
+            tics += [m * e for m in (1, 2, 5) if lo_x / 1.3 <= m * e <= hi_x * 1.3]
+            e *= 10
     lines = [
         "set terminal svg size 1000,%d font 'DejaVu Sans,10' background rgb 'white'" % height,
         "set output %s" % quote(os.path.basename(svg)),
         "set title %s font ',13'" % quote(title),
         "set xlabel %s" % quote(xlabel),
         "set logscale x" if log else "unset logscale x",
+        ("set xtics (%s)" % ", ".join("%g" % t for t in tics)) if tics else "set xtics",
         "set xrange %s" % xr,
         "set yrange [%g:-0.7]" % (len(bars) - 0.3),  # first bar at the top
         "set ytics nomirror font ',9'",
