@@ -64,6 +64,11 @@ static void bm_replay(cbench_state *st, void *ctx)
     workload_replay(st, &BENCH_ADAPTER, (const bench_trace *)ctx);
 }
 
+static void bm_replay_end(cbench_state *st, void *ctx)
+{
+    workload_replay_end(st, &BENCH_ADAPTER, (const bench_trace *)ctx);
+}
+
 #ifdef BENCH_ADAPTER_VIA_POINTER
 static void bm_lifo_via_pointer(cbench_state *st, void *ctx)
 {
@@ -112,6 +117,10 @@ static void instantiated_register(const bench_trace *traces, size_t ntraces)
         for (size_t i = 0; i < ntraces; i++) {
             snprintf(name, sizeof name, "trace/%s/%s", A->name, traces[i].name);
             cbench_register(name, bm_replay, (void *)&traces[i], NULL, 0);
+            if (traces[i].live_at_end > 0) {
+                snprintf(name, sizeof name, "trace-end/%s/%s", A->name, traces[i].name);
+                cbench_register_instructions_only(name, bm_replay_end, (void *)&traces[i], NULL, 0);
+            }
         }
     }
 }

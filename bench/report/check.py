@@ -28,7 +28,8 @@ import xml.dom.minidom
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import screenshot  # noqa: E402
 
-WORKLOADS = {"churn", "lifo", "lifecycle", "lifecycle-create", "realloc-double", "realloc-step", "trace"}
+WORKLOADS = {"churn", "lifo", "lifecycle", "lifecycle-create", "realloc-double", "realloc-step", "trace",
+             "trace-end"}
 NAME = re.compile(r"^([a-z-]+)/([a-z0-9-]+)(/[A-Za-z0-9_.-]+)?$")
 
 

@@ -81,9 +81,9 @@ class Progress:
 
 def listed(exe, flt):
     """The benchmarks exe would count with this filter (for N in [k/N])."""
-    out = subprocess.run([exe, "--benchmark_list_tests"], capture_output=True, text=True)
-    names = [n.strip() for n in out.stdout.splitlines() if n.strip()]
-    return [n for n in names if not flt or re.search(flt, n)]
+    cmd = [exe, "--cbench_instructions", "--cbench_list"] + (["--cbench_filter=" + flt] if flt else [])
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    return [n.strip() for n in out.stdout.splitlines() if n.strip()]
 
 
 def run_one(exe, flt, ops, workdir, progress):

@@ -32,7 +32,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import charts  # noqa: E402
 import stats  # noqa: E402
 
-WORKLOAD_ORDER = ["churn", "lifo", "lifecycle", "lifecycle-create", "realloc-double", "realloc-step", "trace"]
+WORKLOAD_ORDER = ["churn", "lifo", "lifecycle", "lifecycle-create", "realloc-double", "realloc-step", "trace",
+                  "trace-end"]
 OURS = ["sca", "rp"]
 PEERS = ["jemalloc", "tcmalloc", "mimalloc"]
 ALLOC_ORDER = ["glibc", "sca", "sca-via-pointer", "glibc-via-pointer", "rp", "rp-nocache", "obstack", "bump",
@@ -165,9 +166,9 @@ def figures(runs, measures, instr, counters):
     # Trace figures: the replay loop's own cost (null) measured apart and
     # subtracted, so what remains is the allocator's.
     for r in rows.values():
-        if r["workload"] != "trace" or r["allocator"] == NULL:
+        if r["workload"] not in ("trace", "trace-end") or r["allocator"] == NULL:
             continue
-        loop = rows.get(name_of("trace", NULL, r["arg"]))
+        loop = rows.get(name_of(r["workload"], NULL, r["arg"]))
         if not loop:
             continue
         if loop.get("instr_per_op") is not None and r.get("instr_per_op") is not None:
@@ -336,12 +337,15 @@ def full_cells(r):
 
 
 TRACE_HEAD = ["benchmark", "instr/op, allocator only", "replay loop instr/op (null)", "CPU ns/op, allocator only",
-              "replay loop ns/op (null)", "end-of-trace frees (not timed)"]
+              "replay loop ns/op (null)", "end-of-trace frees (not timed)", "instr per end free, allocator only",
+              "scan instr per end free (null)"]
 
 
-def trace_cells(r):
+def trace_cells(r, by):
+    end = by.get(name_of("trace-end", r["allocator"], r["arg"]), {})
     return [r["name"], f(r.get("instr_per_op")), f(r.get("loop_instr_per_op")), f(r.get("ns_per_op"), "%.2f"),
-            f(r.get("loop_ns_per_op"), "%.2f"), f(r.get("end_frees"), "%d")]
+            f(r.get("loop_ns_per_op"), "%.2f"), f(r.get("end_frees"), "%d"), f(end.get("instr_per_op")),
+            f(end.get("loop_instr_per_op"))]
 
 
 def target_cells(t):
@@ -455,7 +459,9 @@ def main():
         "(by reset or free); realloc, one reallocate; trace, one traced call.",
         "Trace figures are the allocator's alone: the replay loop's own cost, measured as trace/null (the same "
         "loop over an allocator that does nothing), is subtracted and shown apart; the frees of blocks the "
-        "program left live are outside the timed region and the count, and their number is shown apart.",
+        "program left live are outside the timed region and the count; their number is shown apart, and their "
+        "instructions, counted apart as trace-end/<allocator>/<trace> (Callgrind only: too short to time apart "
+        "from the replay around them), with the null allocator's scan of the slot table subtracted.",
         "Instructions/op: Callgrind, counting only the timed region (one warm-up batch first), about %s "
         "operations." % (instr_doc.get("ops_target") if instr_doc else "-"),
         HELD_DEFINITION,
@@ -474,7 +480,8 @@ def main():
                 why.append(line[2:].strip())
             elif line.strip() and why:
                 why[-1] += " " + line.strip()
-    trace_rows = [trace_cells(r) for r in rows if r["workload"] == "trace" and r["allocator"] != NULL]
+    by_name = {r["name"]: r for r in rows}
+    trace_rows = [trace_cells(r, by_name) for r in rows if r["workload"] == "trace" and r["allocator"] != NULL]
     title = "Allocator benchmark report"
     intro = "Run %s, mode %s, on %s. Executables: %s." % (when, args.mode, machine, ", ".join(execs))
 
