@@ -6,7 +6,9 @@
  *   fuzz-encode --dict T                       print a libFuzzer/AFL++ dictionary
  *
  * The target is --target or the text's "target NAME" line.  The text form
- * is described in optext.h; fuzz-print gives it back.
+ * is described in optext.h; fuzz-print gives it back.  A program of more
+ * than FUZZ_MAX_OPS ops is refused (exit 1, nothing written): the harness
+ * would ignore the ops past that limit, silently.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +17,19 @@
 
 #include "inputs.h"
 #include "optext.h"
+#include "producer.h"
+
+/* Ops the encoded bytes decode to, counted up to FUZZ_MAX_OPS + 1. */
+static size_t ops_in(const fuzz_target_t *t, const uint8_t *bytes, size_t len)
+{
+    fuzz_producer_t p;
+    fuzz_op_t op;
+    size_t n = 0;
+    fuzz_producer_init(&p, bytes, len);
+    while (n <= FUZZ_MAX_OPS && fuzz_decode_next(&p, t, &op))
+        n++;
+    return n;
+}
 
 /* Tokens worth splicing in: interesting multi-byte sizes and whole ops that
  * set up the states where bugs live.  One op a line, as in the text form. */
@@ -119,12 +134,19 @@ int main(int argc, char **argv)
     uint8_t *bytes;
     size_t len;
     char err[512];
-    if (fuzz_program_encode(text, t, &bytes, &len, NULL, err, sizeof err) != 0) {
+    const fuzz_target_t *used = t;
+    if (fuzz_program_encode(text, t, &bytes, &len, &used, err, sizeof err) != 0) {
         fprintf(stderr, "fuzz-encode: %s: %s\n", in, err);
         free(text);
         return 1;
     }
     free(text);
+    if (used != NULL && ops_in(used, bytes, len) > FUZZ_MAX_OPS) {
+        fprintf(stderr, "fuzz-encode: %s: more than %u ops; the harness ignores ops past %u, "
+                        "so nothing was written (split the program)\n", in, FUZZ_MAX_OPS, FUZZ_MAX_OPS);
+        free(bytes);
+        return 1;
+    }
     int status = 0;
     if (check != NULL) {
         uint8_t *have;

@@ -5,7 +5,9 @@
  *
  * -n numbers the ops as the harness reports them ("op #17").  The target
  * comes from --target or from the path, as in fuzz_replay.  The output is
- * valid input for fuzz-encode.
+ * valid input for fuzz-encode.  An input with more than FUZZ_MAX_OPS ops is
+ * printed up to that limit, then refused with a message and exit 1: the
+ * harness ignores the ops past it, and a silent cut would mislead.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +16,19 @@
 
 #include "inputs.h"
 #include "optext.h"
+#include "producer.h"
+
+/* 1 if data decodes to more ops than the harness runs (FUZZ_MAX_OPS). */
+static int beyond_max_ops(const fuzz_target_t *t, const uint8_t *data, size_t size)
+{
+    fuzz_producer_t p;
+    fuzz_op_t op;
+    size_t n = 0;
+    fuzz_producer_init(&p, data, size);
+    while (n <= FUZZ_MAX_OPS && fuzz_decode_next(&p, t, &op))
+        n++;
+    return n > FUZZ_MAX_OPS;
+}
 
 int main(int argc, char **argv)
 {
@@ -53,6 +68,13 @@ int main(int argc, char **argv)
             if (argc > 2 + numbered)
                 printf("# %s (%zu bytes)\n", argv[i], size);
             fuzz_program_print(stdout, t, data, size, numbered);
+            if (beyond_max_ops(t, data, size)) {
+                fflush(stdout);
+                fprintf(stderr, "fuzz-print: %s: more than %u ops; only the first %u were printed, "
+                                "and the harness runs only those (the rest is ignored)\n",
+                        argv[i], FUZZ_MAX_OPS, FUZZ_MAX_OPS);
+                status = 1;
+            }
             free(data);
         }
     }

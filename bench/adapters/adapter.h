@@ -23,13 +23,10 @@
 
 #include <stddef.h>
 
-/* Capability flags. */
-#define BENCH_CAP_FREE 0x01u           /* individual blocks can be freed */
-#define BENCH_CAP_SIZED_FREE 0x02u     /* free and realloc use the size passed */
-#define BENCH_CAP_REALLOC 0x04u        /* realloc in place or by move */
+/* Capability flags: how the lifecycle workload releases a request's blocks
+ * (which functions exist at all is said by `workloads`). */
 #define BENCH_CAP_RESET 0x08u          /* free everything at once, keep the memory */
 #define BENCH_CAP_DESTROY_FREES 0x10u  /* destroying an instance frees its blocks */
-#define BENCH_CAP_CAN_FAIL 0x20u       /* can be made to fail on demand (counting upstream) */
 
 /* Workloads an adapter takes part in. */
 #define BENCH_W_CHURN 0x01u
@@ -44,12 +41,20 @@ typedef struct bench_open_opts {
     int cache;    /* keep freed blocks across instances (per-request pools) */
 } bench_open_opts;
 
+/* One reading of the memory an allocator holds (see workloads/common.h for
+ * how the measuring pass turns readings into its one held-bytes figure). */
+typedef struct bench_held {
+    size_t held;        /* bytes now held from the system on behalf of the allocator */
+    size_t in_use;      /* process-wide readers: bytes in use by anyone now; else 0 */
+    size_t exact_peak;  /* the exact peak of held since open, if tracked; else 0 */
+} bench_held;
+
 typedef struct bench_adapter {
     const char *name;
     unsigned caps;
     unsigned workloads;
-    /* How held_bytes is read, for the report ("counting upstream",
-     * "mallinfo2 arena+hblkhd", ...). */
+    /* How held is read, for the report ("counting upstream",
+     * "glibc mallinfo2 arena+hblkhd", ...). */
     const char *held_source;
 
     void *(*open)(const bench_open_opts *opts);   /* NULL on failure */
@@ -60,15 +65,13 @@ typedef struct bench_adapter {
     void (*free)(void *inst, void *p, size_t n);
     void *(*realloc)(void *inst, void *p, size_t old_n, size_t new_n);
     void (*reset)(void *inst);
-    /* Bytes now taken from the system on behalf of env (process-wide for
-     * allocators that cannot tell).  *exact_peak receives the exact peak
-     * since open when the adapter tracks it, else 0 (the caller samples). */
-    size_t (*held_bytes)(void *env, size_t *exact_peak);
+    /* Fill *out with a reading for env (process-wide for allocators that
+     * replace malloc: they cannot tell one caller from another). */
+    void (*held)(void *env, bench_held *out);
 } bench_adapter;
 
 /* A stand-in for the functions an adapter lacks (its caps say so and the
  * workloads never call it): aborts, because calling it is a harness bug. */
-void *bench_adapter_missing_alloc(void *inst, size_t n);
 void bench_adapter_missing_free(void *inst, void *p, size_t n);
 void *bench_adapter_missing_realloc(void *inst, void *p, size_t old_n, size_t new_n);
 void bench_adapter_missing_reset(void *inst);

@@ -104,11 +104,12 @@ static void bump_reset(void *inst)
     b->cur = b->end = 0;
 }
 
-static size_t bump_held(void *env, size_t *exact_peak)
+static void bump_held(void *env, bench_held *out)
 {
     bump *b = env;
-    *exact_peak = b->peak_held;
-    return b->held;
+    out->exact_peak = b->peak_held;
+    out->held = b->held;
+    out->in_use = 0;
 }
 
 static const bench_adapter bump_adapter = {
@@ -124,9 +125,13 @@ static const bench_adapter bump_adapter = {
     .free = bench_adapter_missing_free,
     .realloc = bench_adapter_missing_realloc,
     .reset = bump_reset,
-    .held_bytes = bump_held,
+    .held = bump_held,
 };
 
 #define BENCH_ADAPTER bump_adapter
-#define BENCH_ADAPTER_ID bump
 #include "instantiate.h"
+
+void bench_register_bump(const bench_trace *traces, size_t ntraces)
+{
+    instantiated_register(traces, ntraces);
+}

@@ -1,19 +1,17 @@
 /*
  * glibc.c - glibc malloc / free / realloc, the reference every ratio is
- * taken against.  Held bytes: mallinfo2's arena + hblkhd (sbrk heap plus
- * mmapped blocks), process-wide; the meter subtracts what was there before.
+ * taken against.  Held bytes: glibc_heap.h.
  */
-#define _GNU_SOURCE
-#include <malloc.h>
 #include <stdlib.h>
 
 #include "adapter.h"
+#include "glibc_heap.h"
 
 static int glibc_env;  /* malloc has no instance: one address to hand out */
 
 static void *glibc_open(const bench_open_opts *o)
 {
-    (void)o;
+    glibc_heap_settle(o);
     return &glibc_env;
 }
 
@@ -53,20 +51,12 @@ static void *glibc_realloc(void *inst, void *p, size_t old_n, size_t new_n)
     return realloc(p, new_n);
 }
 
-static size_t glibc_held(void *env, size_t *exact_peak)
-{
-    struct mallinfo2 mi = mallinfo2();
-    (void)env;
-    *exact_peak = 0;
-    return mi.arena + mi.hblkhd;
-}
-
 static const bench_adapter glibc_adapter = {
     .name = "glibc",
-    .caps = BENCH_CAP_FREE | BENCH_CAP_REALLOC,
+    .caps = 0,
     .workloads = BENCH_W_CHURN | BENCH_W_LIFO | BENCH_W_LIFECYCLE | BENCH_W_LIFECYCLE_CREATE |
                  BENCH_W_REALLOC | BENCH_W_TRACE,
-    .held_source = "mallinfo2 arena+hblkhd",
+    .held_source = GLIBC_HEAP_HELD_SOURCE,
     .open = glibc_open,
     .close = glibc_close,
     .create = glibc_create,
@@ -75,10 +65,14 @@ static const bench_adapter glibc_adapter = {
     .free = glibc_free,
     .realloc = glibc_realloc,
     .reset = bench_adapter_missing_reset,
-    .held_bytes = glibc_held,
+    .held = glibc_heap_held,
 };
 
 #define BENCH_ADAPTER glibc_adapter
-#define BENCH_ADAPTER_ID glibc
 #define BENCH_ADAPTER_VIA_POINTER
 #include "instantiate.h"
+
+void bench_register_glibc(const bench_trace *traces, size_t ntraces)
+{
+    instantiated_register(traces, ntraces);
+}

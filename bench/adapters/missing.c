@@ -10,14 +10,6 @@ static void missing(const char *what)
     abort();
 }
 
-void *bench_adapter_missing_alloc(void *inst, size_t n)
-{
-    (void)inst;
-    (void)n;
-    missing("alloc");
-    return NULL;
-}
-
 void bench_adapter_missing_free(void *inst, void *p, size_t n)
 {
     (void)inst;

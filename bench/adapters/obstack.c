@@ -3,13 +3,13 @@
  * workloads.  Chunks come from malloc (obstack's default 4064-byte chunks;
  * bigger objects get a chunk of their own).  Reset: obstack_free back to a
  * mark made at creation (obstack gives its later chunks back to malloc).
- * Held bytes: mallinfo2, as glibc, since the chunks are malloc's.
+ * Held bytes: glibc_heap.h, as glibc, since the chunks are malloc's.
  */
-#include <malloc.h>
 #include <obstack.h>
 #include <stdlib.h>
 
 #include "adapter.h"
+#include "glibc_heap.h"
 
 #define obstack_chunk_alloc malloc
 #define obstack_chunk_free free
@@ -29,7 +29,7 @@ static int obstack_env;
 
 static void *obstack_adapter_open(const bench_open_opts *o)
 {
-    (void)o;
+    glibc_heap_settle(o);
     return &obstack_env;
 }
 
@@ -70,19 +70,11 @@ OBSTACK_MACROS static void obstack_adapter_reset(void *inst)
     o->mark = obstack_alloc(&o->ob, 1);
 }
 
-static size_t obstack_adapter_held(void *env, size_t *exact_peak)
-{
-    struct mallinfo2 mi = mallinfo2();
-    (void)env;
-    *exact_peak = 0;
-    return mi.arena + mi.hblkhd;
-}
-
 static const bench_adapter obstack_adapter = {
     .name = "obstack",
     .caps = BENCH_CAP_RESET | BENCH_CAP_DESTROY_FREES,
     .workloads = BENCH_W_LIFECYCLE | BENCH_W_LIFECYCLE_CREATE,
-    .held_source = "mallinfo2 arena+hblkhd",
+    .held_source = GLIBC_HEAP_HELD_SOURCE,
     .open = obstack_adapter_open,
     .close = obstack_adapter_close,
     .create = obstack_adapter_create,
@@ -91,9 +83,13 @@ static const bench_adapter obstack_adapter = {
     .free = bench_adapter_missing_free,
     .realloc = bench_adapter_missing_realloc,
     .reset = obstack_adapter_reset,
-    .held_bytes = obstack_adapter_held,
+    .held = glibc_heap_held,
 };
 
 #define BENCH_ADAPTER obstack_adapter
-#define BENCH_ADAPTER_ID obstack
 #include "instantiate.h"
+
+void bench_register_obstack(const bench_trace *traces, size_t ntraces)
+{
+    instantiated_register(traces, ntraces);
+}

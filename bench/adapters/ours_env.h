@@ -55,16 +55,17 @@ static inline void ours_env_close(void *env)
     free(e);
 }
 
-static inline size_t ours_env_held(void *env, size_t *exact_peak)
+/* Exact: the counting upstream sees every byte our allocator takes, and
+ * nothing else (in_use stays 0: no one else's bytes to subtract). */
+static inline void ours_env_held(void *env, bench_held *out)
 {
     ours_env *e = (ours_env *)env;
-    if (!e->measure) {
-        *exact_peak = 0;
-        return 0;
+    out->held = out->in_use = out->exact_peak = 0;
+    if (e->measure) {
+        alloc_counting_stats_t s = alloc_counting_stats(&e->counting);
+        out->exact_peak = s.peak_bytes_held;
+        out->held = s.bytes_held;
     }
-    alloc_counting_stats_t s = alloc_counting_stats(&e->counting);
-    *exact_peak = s.peak_bytes_held;
-    return s.bytes_held;
 }
 
 #endif

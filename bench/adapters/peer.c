@@ -3,11 +3,16 @@
  * (jemalloc, tcmalloc, mimalloc), so it runs in its own executable, linked
  * with exactly one of them (BENCH_PEER_JEMALLOC / _TCMALLOC / _MIMALLOC).
  * The workloads call plain malloc / free / realloc, as C programs do.
- * Held bytes come from each allocator's own statistics:
- *   jemalloc  mallctl "stats.mapped" (after an "epoch" refresh)
- *   tcmalloc  "generic.heap_size" - "tcmalloc.pageheap_unmapped_bytes"
- *             - "tcmalloc.pageheap_free_bytes"
- *   mimalloc  the resident set (its statistics are off in Debian's build)
+ * Held bytes, by each allocator's own statistics where it keeps them (the
+ * meter subtracts `in_use` of before the pass: see workloads/common.h):
+ *   jemalloc  held: stats.resident (pages it holds, metadata included);
+ *             in_use: stats.allocated; both after an "epoch" refresh
+ *   tcmalloc  held: generic.heap_size - tcmalloc.pageheap_unmapped_bytes
+ *             (mapped and not given back, free page-heap pages included);
+ *             in_use: generic.current_allocated_bytes
+ *   mimalloc  held and in_use: the resident set (/proc/self/statm), Debian
+ *             builds it without statistics (mi_process_info reports no
+ *             commit); the measuring pass writes every byte it asks for
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,49 +22,48 @@
 #if defined(BENCH_PEER_JEMALLOC)
 #include <jemalloc/jemalloc.h>
 #define PEER_NAME "jemalloc"
-#define PEER_HELD "jemalloc stats.mapped"
-static size_t peer_held_now(void)
+#define PEER_HELD "jemalloc stats.resident"
+static void peer_held_now(bench_held *out)
 {
     uint64_t epoch = 1;
-    size_t mapped = 0, len = sizeof mapped, elen = sizeof epoch;
+    size_t resident = 0, allocated = 0, len = sizeof resident, elen = sizeof epoch;
     mallctl("epoch", &epoch, &elen, &epoch, elen);
-    if (mallctl("stats.mapped", &mapped, &len, NULL, 0) != 0)
-        return 0;
-    return mapped;
+    if (mallctl("stats.resident", &resident, &len, NULL, 0) != 0)
+        resident = 0;
+    len = sizeof allocated;
+    if (mallctl("stats.allocated", &allocated, &len, NULL, 0) != 0)
+        allocated = 0;
+    out->held = resident;
+    out->in_use = allocated;
 }
 #elif defined(BENCH_PEER_TCMALLOC)
 #include <gperftools/malloc_extension_c.h>
 #define PEER_NAME "tcmalloc"
-#define PEER_HELD "tcmalloc heap_size-pageheap free-unmapped"
-/* Pages tcmalloc holds outside its page heap's free lists: it reserves heap
- * in big steps, so the mapped total often does not move for a small working
- * set; the pages it has handed to spans (objects live or cached) do. */
-static size_t peer_held_now(void)
+#define PEER_HELD "tcmalloc heap_size - pageheap_unmapped"
+static void peer_held_now(bench_held *out)
 {
-    size_t heap = 0, unmapped = 0, free_bytes = 0;
+    size_t heap = 0, unmapped = 0, allocated = 0;
     MallocExtension_GetNumericProperty("generic.heap_size", &heap);
     MallocExtension_GetNumericProperty("tcmalloc.pageheap_unmapped_bytes", &unmapped);
-    MallocExtension_GetNumericProperty("tcmalloc.pageheap_free_bytes", &free_bytes);
-    return heap > unmapped + free_bytes ? heap - unmapped - free_bytes : 0;
+    MallocExtension_GetNumericProperty("generic.current_allocated_bytes", &allocated);
+    out->held = heap > unmapped ? heap - unmapped : 0;
+    out->in_use = allocated;
 }
 #elif defined(BENCH_PEER_MIMALLOC)
 #define PEER_NAME "mimalloc"
 #include <stdio.h>
 #include <unistd.h>
-#define PEER_HELD "RSS (/proc/self/statm)"
-/* Debian's mimalloc is built without statistics: mi_process_info reports a
- * commit of 0.  The resident set is the next best reading (it moves with the
- * pages mimalloc touches, the benchmark's own arrays being already there). */
-static size_t peer_held_now(void)
+#define PEER_HELD "resident set (statm; mimalloc keeps no statistics here)"
+static void peer_held_now(bench_held *out)
 {
     unsigned long size = 0, resident = 0;
     FILE *f = fopen("/proc/self/statm", "r");
-    if (f == NULL)
-        return 0;
-    if (fscanf(f, "%lu %lu", &size, &resident) != 2)
-        resident = 0;
-    fclose(f);
-    return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
+    if (f != NULL) {
+        if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+            resident = 0;
+        fclose(f);
+    }
+    out->held = out->in_use = (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
 }
 #else
 #error "peer.c needs one of BENCH_PEER_JEMALLOC, BENCH_PEER_TCMALLOC, BENCH_PEER_MIMALLOC"
@@ -109,16 +113,16 @@ static void *peer_realloc(void *inst, void *p, size_t old_n, size_t new_n)
     return realloc(p, new_n);
 }
 
-static size_t peer_held(void *env, size_t *exact_peak)
+static void peer_held(void *env, bench_held *out)
 {
     (void)env;
-    *exact_peak = 0;
-    return peer_held_now();
+    out->held = out->in_use = out->exact_peak = 0;
+    peer_held_now(out);
 }
 
 static const bench_adapter peer_adapter = {
     .name = PEER_NAME,
-    .caps = BENCH_CAP_FREE | BENCH_CAP_REALLOC,
+    .caps = 0,
     .workloads = BENCH_W_CHURN | BENCH_W_LIFO | BENCH_W_LIFECYCLE | BENCH_W_LIFECYCLE_CREATE |
                  BENCH_W_REALLOC | BENCH_W_TRACE,
     .held_source = PEER_HELD,
@@ -130,9 +134,13 @@ static const bench_adapter peer_adapter = {
     .free = peer_free,
     .realloc = peer_realloc,
     .reset = bench_adapter_missing_reset,
-    .held_bytes = peer_held,
+    .held = peer_held,
 };
 
 #define BENCH_ADAPTER peer_adapter
-#define BENCH_ADAPTER_ID peer
 #include "instantiate.h"
+
+void bench_register_peer(const bench_trace *traces, size_t ntraces)
+{
+    instantiated_register(traces, ntraces);
+}

@@ -1,6 +1,6 @@
 /*
- * registry.h - one registration function per adapter (instantiate.h defines
- * them).  Each registers the benchmarks its adapter takes part in, named
+ * registry.h - one registration function per adapter, defined at the end of
+ * its adapter file (over instantiate.h).  Each registers the benchmarks its adapter takes part in, named
  * workload/adapter[/arg]; traces are the recorded traces to replay.
  */
 #ifndef BENCH_REGISTRY_H
@@ -24,6 +24,8 @@ void bench_register_rp_64k(const bench_trace *traces, size_t ntraces);
 void bench_register_rp_64k_16k(const bench_trace *traces, size_t ntraces);
 void bench_register_obstack(const bench_trace *traces, size_t ntraces);
 void bench_register_bump(const bench_trace *traces, size_t ntraces);
+/* The replay loop alone, over an allocator that does nothing. */
+void bench_register_null(const bench_trace *traces, size_t ntraces);
 /* jemalloc, tcmalloc or mimalloc: the one this executable is linked with. */
 void bench_register_peer(const bench_trace *traces, size_t ntraces);
 

@@ -42,8 +42,7 @@ static void *sca_adapter_realloc(void *inst, void *p, size_t old_n, size_t new_n
 
 static const bench_adapter sca_adapter = {
     .name = "sca",
-    .caps = BENCH_CAP_FREE | BENCH_CAP_SIZED_FREE | BENCH_CAP_REALLOC | BENCH_CAP_DESTROY_FREES |
-            BENCH_CAP_CAN_FAIL,
+    .caps = BENCH_CAP_DESTROY_FREES,
     .workloads = BENCH_W_CHURN | BENCH_W_LIFO | BENCH_W_LIFECYCLE | BENCH_W_LIFECYCLE_CREATE |
                  BENCH_W_REALLOC | BENCH_W_TRACE,
     .held_source = "counting upstream",
@@ -55,10 +54,14 @@ static const bench_adapter sca_adapter = {
     .free = sca_adapter_free,
     .realloc = sca_adapter_realloc,
     .reset = bench_adapter_missing_reset,
-    .held_bytes = ours_env_held,
+    .held = ours_env_held,
 };
 
 #define BENCH_ADAPTER sca_adapter
-#define BENCH_ADAPTER_ID sca
 #define BENCH_ADAPTER_VIA_POINTER
 #include "instantiate.h"
+
+void bench_register_sca(const bench_trace *traces, size_t ntraces)
+{
+    instantiated_register(traces, ntraces);
+}

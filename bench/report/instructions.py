@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 
 OURS = ("sca", "rp", "rp-nocache", "rp-64k", "rp-64k-16k", "sca-via-pointer")
 
@@ -66,7 +67,26 @@ def build_context(build):
             "alloc_debug": cache.get("ALLOC_DEBUG", ""), "valgrind": vg}
 
 
-def run_one(exe, flt, ops, workdir):
+class Progress:
+    """[k/N] on stderr as each benchmark's count arrives (threads share it)."""
+
+    def __init__(self, total):
+        self.total, self.done, self.lock = total, 0, threading.Lock()
+
+    def tick(self, exe, bench):
+        with self.lock:
+            self.done += 1
+            print("instructions: [%d/%d] %s (%s)" % (self.done, self.total, bench, exe), file=sys.stderr, flush=True)
+
+
+def listed(exe, flt):
+    """The benchmarks exe would count with this filter (for N in [k/N])."""
+    cmd = [exe, "--cbench_instructions", "--cbench_list"] + (["--cbench_filter=" + flt] if flt else [])
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    return [n.strip() for n in out.stdout.splitlines() if n.strip()]
+
+
+def run_one(exe, flt, ops, workdir, progress):
     """Run one executable under Callgrind; return its list of results."""
     name = os.path.basename(exe)
     outdir = tempfile.mkdtemp(prefix=name + ".", dir=workdir)
@@ -75,14 +95,20 @@ def run_one(exe, flt, ops, workdir):
            exe, "--cbench_instructions", "--cbench_ops=%d" % ops]
     if flt:
         cmd.append("--cbench_filter=" + flt)
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError("%s failed (%d):\n%s" % (" ".join(cmd), proc.returncode, proc.stderr[-3000:]))
     ops_by_name = {}
-    for line in proc.stdout.splitlines():
-        fields = line.split("\t")
-        if len(fields) == 3 and fields[0] == "cbench-instructions":
-            ops_by_name[fields[1]] = int(fields[2])
+    # Callgrind's own chatter goes to a file; each benchmark's line is read
+    # as it comes, for the progress count.
+    with open(os.path.join(outdir, "stderr.txt"), "w+", encoding="utf-8") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, bufsize=1)
+        for line in proc.stdout:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) == 3 and fields[0] == "cbench-instructions":
+                ops_by_name[fields[1]] = int(fields[2])
+                progress.tick(name, fields[1])
+        rc = proc.wait()
+        if rc != 0:
+            err.seek(0)
+            raise RuntimeError("%s failed (%d):\n%s" % (" ".join(cmd), rc, err.read()[-3000:]))
     counts = {}
     for dump in glob.glob(os.path.join(outdir, "cg.*")):
         trigger, total = None, None
@@ -118,9 +144,12 @@ def cmd_run(args):
         sys.exit("instructions.py: valgrind not found (apt-get install valgrind)")
     workdir = tempfile.mkdtemp(prefix="alloc-instr.")
     results = []
+    progress = Progress(sum(len(listed(e, args.filter)) for e in exes))
+    print("instructions: counting %d benchmarks under Callgrind, %d at a time"
+          % (progress.total, args.jobs), file=sys.stderr, flush=True)
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            futures = {pool.submit(run_one, e, args.filter, args.ops, workdir): e for e in exes}
+            futures = {pool.submit(run_one, e, args.filter, args.ops, workdir, progress): e for e in exes}
             for fut in concurrent.futures.as_completed(futures):
                 res = fut.result()
                 print("instructions: %-24s %3d benchmarks counted" % (os.path.basename(futures[fut]), len(res)),

@@ -41,6 +41,7 @@ struct Registration {
     cbench_fn fn;
     void *ctx;
     std::vector<int64_t> args;
+    bool instructions_only = false;  // counted under Callgrind, never timed or measured
 };
 
 std::vector<Registration> &registry()
@@ -164,14 +165,33 @@ std::string json_string(const std::string &s)
     return out + "\"";
 }
 
-std::vector<const Registration *> selected(const std::string &filter)
+std::vector<const Registration *> selected(const std::string &filter, Mode mode)
 {
     std::vector<const Registration *> out;
     std::regex re(filter.empty() ? std::string(".") : filter);
     for (const Registration &r : registry())
-        if (std::regex_search(r.full_name, re))
+        if ((mode == Mode::instructions || !r.instructions_only) && std::regex_search(r.full_name, re))
             out.push_back(&r);
     return out;
+}
+
+int do_register(const char *name, cbench_fn fn, void *ctx, const int64_t *args, size_t nargs,
+                bool instructions_only)
+{
+    if (name == nullptr || fn == nullptr || nargs > 8 || (nargs > 0 && args == nullptr))
+        return -1;
+    Registration r;
+    r.name = name;
+    r.full_name = name;
+    r.fn = fn;
+    r.ctx = ctx;
+    r.instructions_only = instructions_only;
+    for (size_t i = 0; i < nargs; i++) {
+        r.args.push_back(args[i]);
+        r.full_name += "/" + std::to_string(args[i]);
+    }
+    registry().push_back(std::move(r));
+    return 0;
 }
 
 // fork() with stdio flushed first, so the child does not print the
@@ -316,24 +336,19 @@ extern "C" {
 
 int cbench_register(const char *name, cbench_fn fn, void *ctx, const int64_t *args, size_t nargs)
 {
-    if (name == nullptr || fn == nullptr || nargs > 8 || (nargs > 0 && args == nullptr))
-        return -1;
-    Registration r;
-    r.name = name;
-    r.full_name = name;
-    r.fn = fn;
-    r.ctx = ctx;
-    for (size_t i = 0; i < nargs; i++) {
-        r.args.push_back(args[i]);
-        r.full_name += "/" + std::to_string(args[i]);
-    }
-    registry().push_back(std::move(r));
-    return 0;
+    return do_register(name, fn, ctx, args, nargs, false);
+}
+
+int cbench_register_instructions_only(const char *name, cbench_fn fn, void *ctx, const int64_t *args,
+                                      size_t nargs)
+{
+    return do_register(name, fn, ctx, args, nargs, true);
 }
 
 int cbench_main(int argc, char **argv)
 {
     Mode mode = Mode::google;
+    bool list = false;
     std::string filter;
     int64_t ops = 20000;
     std::vector<char *> rest;
@@ -343,6 +358,8 @@ int cbench_main(int argc, char **argv)
             mode = Mode::instructions;
         } else if (i > 0 && parse_flag(argv[i], "--cbench_measure", &value)) {
             mode = Mode::measure;
+        } else if (i > 0 && parse_flag(argv[i], "--cbench_list", &value)) {
+            list = true;
         } else if (i > 0 && parse_flag(argv[i], "--cbench_filter", &value) && value) {
             filter = value;
         } else if (i > 0 && parse_flag(argv[i], "--cbench_ops", &value) && value) {
@@ -360,15 +377,26 @@ int cbench_main(int argc, char **argv)
     if (mode != Mode::google) {
         std::vector<const Registration *> regs;
         try {
-            regs = selected(filter);
+            regs = selected(filter, mode);
         } catch (const std::regex_error &e) {
             std::fprintf(stderr, "cbench: bad --cbench_filter '%s': %s\n", filter.c_str(), e.what());
             return 1;
+        }
+        if (regs.empty()) {
+            std::fprintf(stderr, "cbench: no benchmark matches --cbench_filter='%s'\n", filter.c_str());
+            return 1;
+        }
+        if (list) {
+            for (const Registration *r : regs)
+                std::printf("%s\n", r->full_name.c_str());
+            return 0;
         }
         return mode == Mode::instructions ? run_instructions(regs, ops) : run_measure(regs);
     }
     for (const Registration &r : registry()) {
         const Registration *rp = &r;
+        if (r.instructions_only)
+            continue;
         benchmark::internal::Benchmark *b = benchmark::RegisterBenchmark(
             r.name.c_str(), [rp](benchmark::State &s) { run_google(s, rp); });
         if (!r.args.empty())
@@ -380,8 +408,14 @@ int cbench_main(int argc, char **argv)
     benchmark::Initialize(&gb_argc, rest.data());
     if (benchmark::ReportUnrecognizedArguments(gb_argc, rest.data()))
         return 1;
-    benchmark::RunSpecifiedBenchmarks();
+    // A filter that matches nothing ran nothing: that is a failure, not a
+    // success with an empty report (Google Benchmark prints which regex).
+    size_t ran = benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
+    if (ran == 0) {
+        std::fprintf(stderr, "cbench: no benchmark matches the filter (see --benchmark_list_tests)\n");
+        return 1;
+    }
     return 0;
 }
 

@@ -26,7 +26,7 @@ def gb_run(name, ns, rep):
             "time_unit": "ns", "items_per_second": 1e9 / ns}
 
 
-def make_raw(raw, error_in=None):
+def make_raw(raw, error_in=None, overhead=1.25):
     os.makedirs(raw)
     benches = []
     for i, n in enumerate(NAMES):
@@ -40,7 +40,7 @@ def make_raw(raw, error_in=None):
     with open(os.path.join(raw, "alloc_bench.measure.jsonl"), "w") as f:
         for n in NAMES:
             f.write(json.dumps({"name": n, "peak_rss_kb": 2000, "label": "test", "error": "",
-                                "counters": {"overhead": 1.25, "peak_held_bytes": 1250,
+                                "counters": {"overhead": overhead, "peak_held_bytes": 1250,
                                              "peak_live_bytes": 1000}}) + "\n")
 
 
@@ -54,9 +54,9 @@ def main():
     tmp = tempfile.mkdtemp(prefix="report_check_test.")
     failures = []
     try:
-        def render_and_check(tag, expected, error_in=None, corrupt_svg=False):
+        def render_and_check(tag, expected, error_in=None, corrupt_svg=False, overhead=1.25):
             raw, out = os.path.join(tmp, tag, "raw"), os.path.join(tmp, tag, "out")
-            make_raw(raw, error_in)
+            make_raw(raw, error_in, overhead)
             instr = os.path.join(tmp, tag, "instr.json")
             json.dump({"ops_target": 100, "benchmarks": [
                 {"name": n, "per_op": 100.0 + i, "workload": n.split("/")[0], "allocator": n.split("/")[1],
@@ -78,16 +78,38 @@ def main():
         for tag, kwargs in [("missing", {"expected": NAMES + ["churn/sca/10000"]}),
                             ("badname", {"expected": NAMES + ["Churn sca"]}),
                             ("svg", {"expected": NAMES, "corrupt_svg": True}),
-                            ("error", {"expected": NAMES, "error_in": "lifo/sca"})]:
+                            ("error", {"expected": NAMES, "error_in": "lifo/sca"}),
+                            ("below1", {"expected": NAMES, "overhead": 0.97})]:
             r = render_and_check(tag, **kwargs)
             if r.returncode == 0:
                 failures.append("planted fault '%s' not caught by check.py" % tag)
             else:
                 print("caught %-8s %s" % (tag, r.stdout.splitlines()[1].strip() if len(r.stdout.splitlines()) > 1 else ""))
         page = open(os.path.join(tmp, "good", "out", "index.html")).read()
-        for must in ("sca &gt;= 4x glibc on churn/1000", "rp within 1.3x of a bare bump pointer", "<svg"):
+        for must in ("sca &gt;= 4x glibc on churn/1000", "rp within 1.3x of a bare bump pointer", "<svg",
+                     "Headline"):
             if must not in page:
                 failures.append("index.html lacks %r" % must)
+        # The page check in headless Chromium, and its negative control: a
+        # page whose second chart is gone must be caught.
+        sys.path.insert(0, tools)
+        import screenshot
+        good = os.path.join(tmp, "good", "out")
+        charts = sorted(fn[:-4] for fn in os.listdir(good) if fn.startswith("chart-") and fn.endswith(".svg"))
+        if screenshot.browser() is None:
+            print("report_check_test: chromium missing: page check not run (ci/install-deps installs it)")
+        else:
+            problems = screenshot.look(good, charts)
+            if problems:
+                failures.append("good page rejected in Chromium: %s" % problems)
+            page = os.path.join(good, "index.html")
+            text = open(page).read()
+            open(page, "w").write(text.replace("id='%s'" % charts[-1], "id='gone'"))
+            problems = screenshot.look(good, charts)
+            if not any(charts[-1] in p for p in problems):
+                failures.append("a page without %s was not caught by the Chromium check" % charts[-1])
+            else:
+                print("caught %-8s %s" % ("nochart", problems[0]))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     for f in failures:

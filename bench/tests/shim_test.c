@@ -180,6 +180,9 @@ static void check_fixed_modes(void)
     char *argv_measure[] = {"shim_test", "--cbench_measure", "--cbench_filter=^shim/measured$", NULL};
     char *argv_error[] = {"shim_test", "--cbench_instructions", "--cbench_filter=^shim/error$", NULL};
     char *argv_bad[] = {"shim_test", "--cbench_instructions", "--cbench_ops=zero", NULL};
+    char *argv_nothing[] = {"shim_test", "--cbench_measure", "--cbench_filter=^no-such$", NULL};
+    char *argv_list_instr[] = {"shim_test", "--cbench_instructions", "--cbench_list", NULL};
+    char *argv_list_measure[] = {"shim_test", "--cbench_measure", "--cbench_list", NULL};
     int status;
     char *out;
 
@@ -196,6 +199,18 @@ static void check_fixed_modes(void)
     free(out);
 
     CHECK(cbench_main(3, argv_bad) != 0, "a bad --cbench_ops was accepted");
+    CHECK(cbench_main(3, argv_nothing) != 0, "a filter that matches nothing was accepted");
+
+    /* An instructions-only benchmark: listed and run by the instructions
+     * mode only. */
+    out = run_captured(3, argv_list_instr, &status);
+    CHECK(status == 0 && out && strstr(out, "shim/counted-only\n") && strstr(out, "shim/batch\n"),
+          "instructions --cbench_list: %s", out ? out : "(none)");
+    free(out);
+    out = run_captured(3, argv_list_measure, &status);
+    CHECK(status == 0 && out && strstr(out, "shim/counted-only") == NULL && strstr(out, "shim/batch\n"),
+          "measure --cbench_list lists an instructions-only benchmark: %s", out ? out : "(none)");
+    free(out);
 
     out = run_captured(3, argv_measure, &status);
     CHECK(status == 0, "measure mode failed");
@@ -223,16 +238,19 @@ int main(int argc, char **argv)
     CHECK(cbench_register("shim/paused", bm_paused, NULL, NULL, 0) == 0, "register failed");
     CHECK(cbench_register("shim/error", bm_error, NULL, NULL, 0) == 0, "register failed");
     CHECK(cbench_register("shim/measured", bm_measured, NULL, NULL, 0) == 0, "register failed");
+    CHECK(cbench_register_instructions_only("shim/counted-only", bm_batch, NULL, NULL, 0) == 0,
+          "register failed");
 
     check_fixed_modes();
 
     snprintf(out_flag, sizeof out_flag, "--benchmark_out=%s", argv[1]);
     {
         char *gb_argv[] = {argv[0], out_flag, "--benchmark_out_format=json", "--benchmark_min_time=0.01",
-                           "--benchmark_filter=^shim/(args|batch|paused|error)", NULL};
+                           "--benchmark_filter=^shim/(args|batch|paused|error|counted-only)", NULL};
         CHECK(cbench_main(5, gb_argv) == 0, "Google Benchmark run failed");
     }
     CHECK(calls >= 1, "bm_args never ran");
+
     CHECK(seen_arg0 == 3 && seen_arg1 == 7 && seen_arg_oob == 0, "args seen %lld %lld %lld",
           (long long)seen_arg0, (long long)seen_arg1, (long long)seen_arg_oob);
     CHECK(batch_iterations > 0 && batch_iterations % 64 == 0, "batch iterations %lld",
@@ -264,6 +282,9 @@ int main(int argc, char **argv)
         CHECK(run != NULL && field(run, "real_time") >= 50e3 && field(run, "real_time") < 800e3,
               "paused time: %g ns per iteration, want 50 us of work without the 1 ms sleep",
               field(run, "real_time"));
+
+        /* Google Benchmark never sees the instructions-only benchmark. */
+        CHECK(find_run(json, "shim/counted-only") == NULL, "an instructions-only benchmark was timed");
 
         run = find_run(json, "shim/error");
         CHECK(run && strstr(run, "\"error_occurred\": true"), "error not reported");

@@ -58,7 +58,7 @@ BENCH_INLINE void churn_fill(const bench_adapter *A, void *inst, churn_data *d, 
         bench_touch(p, n);
         d->slot[i] = p;
         d->slot_size[i] = (uint16_t)n;
-        bench_meter_add(m, n);
+        bench_meter_add(m, p, n);
     }
 }
 
@@ -79,7 +79,7 @@ BENCH_INLINE void churn_steps(const bench_adapter *A, void *inst, churn_data *d,
         bench_touch(p, n);
         slot[v] = p;
         slot_size[v] = (uint16_t)n;
-        bench_meter_add(m, n);
+        bench_meter_add(m, p, n);
     }
     d->pos = pos;
 }

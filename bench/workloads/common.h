@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "adapter.h"
 #include "cbench.h"
@@ -55,48 +56,68 @@ BENCH_INLINE void bench_touch(void *p, size_t n)
 
 /* ---------------------------------------------------------------------------
  * The meter: bytes live (as requested by the workload) and bytes held from
- * the system (as the adapter can read them), each at its peak.  Only the
- * measuring pass uses one; the timed loops pass NULL, and the tracking code
- * disappears when the workloads are inlined.
+ * the system, each at its peak.  Only the measuring pass uses one, in a
+ * child process of its own; the timed loops pass NULL, and the tracking
+ * code disappears when the workloads are inlined.
+ *
+ * One definition for every allocator: peak held = the most bytes the
+ * allocator held from the system during the pass (adapter.h: held), minus
+ * the bytes the rest of the process had in use when the pass began
+ * (bench_held.in_use, 0 for allocators that count only their own).  Memory
+ * the allocator already held but that nothing used then (free chunks)
+ * counts as held: it is the allocator's.  Held is read at every new peak of
+ * live bytes (throttled to steps of 1/1024) and every 256 operations, so
+ * held >= live holds at the live peak and overhead >= 1 for any allocator.
+ * The pass writes every byte of each block, so resident-set readings see it.
  */
 typedef struct bench_meter {
     const bench_adapter *A;
     void *env;
-    size_t base_held;  /* held before the pass: not the workload's */
-    size_t peak_held;  /* sampled maximum, minus base */
+    size_t base;          /* in use before the pass: not the workload's */
+    size_t peak_held;     /* maximum reading, minus base */
     size_t live;
     size_t peak_live;
+    size_t sampled_live;  /* live at the last sample taken at a new peak */
 } bench_meter;
 
 static inline void bench_meter_begin(bench_meter *m, const bench_adapter *A, void *env)
 {
-    size_t exact = 0;
+    bench_held h = {0, 0, 0};
+    A->held(env, &h);
     m->A = A;
     m->env = env;
-    m->base_held = A->held_bytes(env, &exact);
+    m->base = h.in_use;
     m->peak_held = 0;
     m->live = 0;
     m->peak_live = 0;
+    m->sampled_live = 0;
 }
 
-/* Sample what the system holds now (call where live bytes are high). */
+/* Read what the allocator holds now. */
 static inline void bench_meter_sample(bench_meter *m)
 {
-    size_t exact = 0;
-    size_t now = m->A->held_bytes(m->env, &exact);
-    if (exact > now)
-        now = exact;
-    now = now > m->base_held ? now - m->base_held : 0;
+    bench_held h = {0, 0, 0};
+    size_t now;
+    m->A->held(m->env, &h);
+    now = h.exact_peak > h.held ? h.exact_peak : h.held;
+    now = now > m->base ? now - m->base : 0;
     if (now > m->peak_held)
         m->peak_held = now;
 }
 
-BENCH_INLINE void bench_meter_add(bench_meter *m, size_t n)
+/* n more bytes live, in block p: written whole, and held read at a new peak. */
+BENCH_INLINE void bench_meter_add(bench_meter *m, void *p, size_t n)
 {
     if (m) {
+        memset(p, 0xa5, n);
         m->live += n;
-        if (m->live > m->peak_live)
+        if (m->live > m->peak_live) {
             m->peak_live = m->live;
+            if (m->live - m->sampled_live > m->sampled_live / 1024) {
+                m->sampled_live = m->live;
+                bench_meter_sample(m);
+            }
+        }
     }
 }
 
@@ -107,7 +128,8 @@ BENCH_INLINE void bench_meter_sub(bench_meter *m, size_t n)
 }
 
 /* Set the measuring pass's counters: peak_live_bytes, peak_held_bytes and
- * overhead = held / live (>= 1 for a perfect allocator's page-exact use). */
+ * overhead = held / live (>= 1 by the definition above), labelled with how
+ * the adapter reads held bytes. */
 static inline void bench_meter_report(cbench_state *st, bench_meter *m)
 {
     bench_meter_sample(m);

@@ -75,7 +75,7 @@ BENCH_INLINE void lifecycle_request(const bench_adapter *A, void *env, void *ins
             d->ptr[i] = p;
             d->ptr_size[i] = (uint16_t)n;
         }
-        bench_meter_add(m, n);
+        bench_meter_add(m, p, n);
     }
     d->pos = pos;
     if (m)

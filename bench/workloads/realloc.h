@@ -33,13 +33,14 @@ BENCH_INLINE void realloc_round(const bench_adapter *A, void *inst, int doubling
     void *p = A->alloc(inst, n);
     BENCH_CHECK(p, A, "realloc");
     bench_touch(p, n);
-    bench_meter_add(m, n);
+    bench_meter_add(m, p, n);
     while (n < end) {
         size_t next = doubling ? 2 * n : n + REALLOC_STEP;
         p = A->realloc(inst, p, n, next);
         BENCH_CHECK(p, A, "realloc");
         bench_touch(p, next);
-        bench_meter_add(m, next - n);
+        bench_meter_sub(m, n);
+        bench_meter_add(m, p, next);
         if (m)
             bench_meter_sample(m);
         n = next;

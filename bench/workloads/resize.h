@@ -113,15 +113,15 @@ BENCH_INLINE void resize_round(const bench_adapter *A, void *inst, bench_meter *
                 b->p = A->alloc(inst, n);
                 BENCH_CHECK(b->p, A, "resize");
                 bench_touch(b->p, n);
-                bench_meter_add(m, n);
+                bench_meter_add(m, b->p, n);
             } else if (resize_chains[b->at + 1] != 0) {
                 size_t old = resize_chains[b->at], n = resize_chains[b->at + 1];
                 b->p = A->realloc(inst, b->p, old, n);
                 BENCH_CHECK(b->p, A, "resize");
                 if (n > old)
                     bench_touch((unsigned char *)b->p + old, n - old);
-                bench_meter_add(m, n);
                 bench_meter_sub(m, old);
+                bench_meter_add(m, b->p, n);
                 if (m)
                     bench_meter_sample(m);
                 b->at++;
