@@ -182,36 +182,57 @@ static size_t self_check(const void *inst)
     return rp_check(s->pool);
 }
 
-/* Mode 3: the current block's `last` past its end (through rp.h's view of
- * the pool head, which the inline fast path reads too). */
-static int tamper_last_past_end(rp_inst_t *s, size_t *broken, size_t *after)
+/* Modes 3 to 7 break the blocks through rp.h's view of the pool head (the
+ * inline fast path reads it too): 3, the current block's `last` past its
+ * end; 4, the chain loops back to the first block; 5, `current` is no block
+ * of the chain; 6, a block's end moved (its size is not the pool's); 7, the
+ * small bytes claimed exceed what the blocks handed out. */
+static size_t tamper_blocks(rp_inst_t *s, unsigned mode)
 {
     rp_pool_head_t *h = (rp_pool_head_t *)(void *)s->pool;
-    struct rp_block *b = h->current;
-    unsigned char *last = b->last;
-    b->last = b->end + RP_ALIGNMENT;
-    *broken = rp_check(s->pool);
+    struct rp_block *b = h->current, *tail = &h->first, stray = *h->current;
+    while (tail->next != NULL)
+        tail = tail->next;
+    unsigned char *last = b->last, *end = b->end;
+    struct rp_block *current = h->current;
+    size_t small = h->small_bytes, broken;
+    switch (mode) {
+    case 3: b->last = b->end + RP_ALIGNMENT; break;
+    case 4: tail->next = &h->first; break;
+    case 5: h->current = &stray; break;
+    case 6: b->end += RP_ALIGNMENT; break;
+    default: h->small_bytes = SIZE_MAX / 2; break;
+    }
+    broken = rp_check(s->pool);
     b->last = last;
-    *after = rp_check(s->pool);
-    return 0;
+    b->end = end;
+    tail->next = NULL;
+    h->current = current;
+    h->small_bytes = small;
+    return broken;
 }
 
 /* Break the cleanup list at its newest record (hint): mode 0, it points to
- * itself; 1, to a record outside pool memory; 2, the list ends early; 3,
- * see above. */
+ * itself; 1, to a record outside pool memory; 2, the list ends early;
+ * 3 to 7: see tamper_blocks. */
 static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_t *broken, size_t *after,
                   const char **what)
 {
     (void)hint_size;
     static const char *const names[] = {"a cycle in the cleanup list", "a cleanup record outside the pool",
-                                        "a cleanup list cut short", "a block whose last is past its end"};
+                                        "a cleanup list cut short", "a block whose last is past its end",
+                                        "a cycle in the block chain", "a current block outside the chain",
+                                        "a block whose size is not the pool's", "more small bytes than handed out"};
     rp_inst_t *s = inst;
     rp_cleanup_t outside = {NULL, NULL, NULL};
     rp_cleanup_t *rec = hint, *next = rec->next;
-    mode %= 4;
+    mode %= 8;
     *what = names[mode];
-    if (mode == 3)
-        return tamper_last_past_end(s, broken, after);
+    if (mode >= 3) {
+        *broken = tamper_blocks(s, mode);
+        *after = rp_check(s->pool);
+        return 0;
+    }
     if (mode == 2 && next == NULL)
         return -1;
     rec->next = mode == 0 ? rec : mode == 1 ? &outside : NULL;
