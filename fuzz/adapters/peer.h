@@ -20,10 +20,12 @@
  * library.  Why: a fuzzer that fills 64 slots must stay under libFuzzer's
  * 2 GiB RSS limit and keep its speed, and some APIs make huge sizes
  * undefined (jemalloc's mallocx) or fatal (obstack calls a process-global
- * handler that exits).  16 MiB still reaches every library's largest path
- * (glibc mmap at 128 KiB, jemalloc large extents, tcmalloc's page heap above
- * 256 KiB, mimalloc's huge pages).  So a NULL for n > PEER_MAX_REQUEST is
- * the adapter's refusal, not the library's answer. */
+ * handler that exits).  16 MiB still reaches the large paths of every
+ * library: glibc's mmap (from 128 KiB), jemalloc's large and oversize
+ * extents (from 16 KiB and 8 MiB), tcmalloc's page heap (above 256 KiB),
+ * mimalloc's large pages (above 128 KiB; its huge segments, above half a
+ * segment, may lie beyond).  So a NULL for n > PEER_MAX_REQUEST is the
+ * adapter's refusal, not the library's answer. */
 #define PEER_MAX_REQUEST ((size_t)16 << 20)
 
 static inline int peer_refuses(size_t n)

@@ -1,0 +1,139 @@
+/*
+ * tcmalloc.c - the fuzz adapter for gperftools 2.10's tcmalloc (Debian
+ * libgoogle-perftools-dev, the libtcmalloc_minimal library: no heap
+ * profiler or heap checker), through its tc_* API with sized free.
+ *
+ * What tcmalloc promises (gperftools/tcmalloc.h, docs/tcmalloc.html):
+ * tc_malloc(n) returns a block of at least n bytes (tc_malloc_size), aligned
+ * for any object that fits (8-byte blocks are 8-aligned, 16 and up
+ * 16-aligned); tc_realloc keeps min(old, new) bytes and returns NULL leaving
+ * the block alone when it cannot; tc_free_sized(p, n) is free with the size
+ * the block was allocated with (gperftools 2.10 offers it: tcmalloc.h).
+ * tc_realloc(p, 0) frees p and returns NULL.
+ *
+ * What the adapter does:
+ *   alloc     tc_malloc(max(n, 1)); free: tc_free_sized(p, max(n, 1)), the
+ *             same size as asked, so the sized free always names the block's
+ *             real size class; realloc: tc_realloc(p, max(new_n, 1)) (0 would
+ *             free the block).  Above PEER_MAX_REQUEST (peer.h) the adapter
+ *             answers NULL itself.  NULL p: free is a no-op, realloc allocates.
+ *   check_block  the C11 alignment rule (peer.h) and tc_malloc_size(p) >= n.
+ * What it does not claim: no reset and no self-check (tcmalloc is one
+ * process-wide heap with per-thread caches; an instance is a token and the
+ * executor frees blocks one by one; MallocExtension's counters are
+ * process-wide and, in a gcc binary, include the executor's own mallocs), no
+ * statistics, no upstream, no poisoning.
+ *
+ * Linking (-ltcmalloc_minimal, the shared library, which also exports
+ * malloc/free): gcc debug binary: tcmalloc then serves the whole process's
+ * malloc, the executor's too.  clang -fsanitize=fuzzer,address,undefined:
+ * works; the executable's ASan interceptors take malloc/free, the tc_* calls
+ * are tcmalloc's (its spans come from sbrk/mmap, unseen by ASan).  Never pass
+ * a tc_* block to free() or a malloc() block to tc_* in an ASan binary: the
+ * two allocators differ there (tcmalloc aborts: "invalid pointer").  Checked by
+ * the unit test in both presets.
+ *
+ * G = 8 (smallest size class), L = 256 KiB (kMaxSize: the largest size served
+ * from size classes and thread caches; larger requests are page-heap spans),
+ * M = 1 MiB (the page heap's exact-size span lists end at 128 pages),
+ * B = 8 KiB (tcmalloc's page).
+ *
+ * Planted bug for the unit test's negative control (never in real builds):
+ * FUZZ_PEER_PLANT == 1 makes realloc lose the first byte.
+ */
+#include <stdlib.h>
+
+#include <gperftools/tcmalloc.h>
+
+#include "peer.h"
+
+#ifndef FUZZ_PEER_PLANT
+#define FUZZ_PEER_PLANT 0
+#endif
+
+/* tcmalloc is one process-wide heap: an instance holds nothing. */
+typedef struct tcmalloc_instance {
+    unsigned char unused;
+} tcmalloc_instance_t;
+
+static void *tcmalloc_create(const fuzz_env_t *env, const fuzz_new_args_t *args, int *invalid)
+{
+    (void)env;
+    (void)args;
+    if (invalid)
+        *invalid = 0;
+    return calloc(1, sizeof(tcmalloc_instance_t));
+}
+
+static void tcmalloc_destroy(void *inst)
+{
+    free(inst);
+}
+
+static void *tcmalloc_alloc(void *inst, size_t n)
+{
+    (void)inst;
+    return peer_refuses(n) ? NULL : tc_malloc(peer_nonzero(n));
+}
+
+static void tcmalloc_free(void *inst, void *p, size_t n)
+{
+    (void)inst;
+    if (p)
+        tc_free_sized(p, peer_nonzero(n));
+}
+
+static void *tcmalloc_realloc(void *inst, void *p, size_t old_n, size_t new_n)
+{
+    (void)inst;
+    if (peer_refuses(new_n))
+        return NULL;
+    unsigned char *q = tc_realloc(p, peer_nonzero(new_n));
+    if (FUZZ_PEER_PLANT == 1 && q && p && old_n > 0 && new_n > 0)
+        q[0] ^= 0xFF;
+    return q;
+}
+
+static int tcmalloc_is_large(const void *inst, size_t n)
+{
+    (void)inst;
+    return n > (size_t)256 * 1024;
+}
+
+static size_t tcmalloc_param(const void *inst, fuzz_param_t which)
+{
+    (void)inst;
+    switch (which) {
+    case FUZZ_PARAM_GRANULE: return 8;
+    case FUZZ_PARAM_SMALL_LIMIT: return (size_t)256 * 1024;
+    case FUZZ_PARAM_POOL_MAX: return (size_t)1 << 20;
+    case FUZZ_PARAM_BLOCK_SIZE: return 8192;
+    }
+    return 0;
+}
+
+static const char *tcmalloc_check_block(const void *inst, const void *p, size_t n)
+{
+    (void)inst;
+    const char *why = peer_check_alignment(p, n);
+    if (why)
+        return why;
+    if (tc_malloc_size((void *)p) < n)
+        return "tc_malloc_size is smaller than the request";
+    return NULL;
+}
+
+const fuzz_adapter_t fuzz_adapter_tcmalloc = {
+    .name = "tcmalloc",
+    .caps = FUZZ_CAP_HEAP | FUZZ_CAP_SIZED_FREE | FUZZ_CAP_REALLOC,
+    .align = 8,
+    .create = tcmalloc_create,
+    .destroy = tcmalloc_destroy,
+    .alloc = tcmalloc_alloc,
+    .free = tcmalloc_free,
+    .realloc = tcmalloc_realloc,
+    .is_large = tcmalloc_is_large,
+    .charge = peer_charge,
+    .param = tcmalloc_param,
+    .check_block = tcmalloc_check_block,
+};
