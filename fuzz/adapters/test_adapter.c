@@ -90,6 +90,20 @@ static size_t first_bad(const block_t *b, size_t len)
     return SIZE_MAX;
 }
 
+/* The index of p's first nonzero byte among n, or n. */
+static size_t first_nonzero(const unsigned char *p, size_t n)
+{
+    static const unsigned char zeros[PERIOD];
+    for (size_t off = 0; off < n; off += PERIOD) {
+        size_t chunk = n - off < PERIOD ? n - off : PERIOD;
+        if (memcmp(p + off, zeros, chunk) != 0)
+            for (size_t i = 0; i < chunk; i++)
+                if (p[off + i])
+                    return off + i;
+    }
+    return n;
+}
+
 static fuzz_env_t env_default(void)
 {
     fuzz_env_t env;
@@ -431,9 +445,7 @@ static void test_pool(void)
             EXPECT(p != NULL, "pcalloc(%zu) = NULL (round %d)", n, round);
             if (p) {
                 expect_new_block(inst, p, n, "pcalloc");
-                size_t nonzero = 0;
-                while (nonzero < n && p[nonzero] == 0)
-                    nonzero++;
+                size_t nonzero = first_nonzero(p, n);
                 EXPECT(nonzero == n, "pcalloc(%zu) byte %zu is 0x%02x, not zero (round %d)", n, nonzero,
                        nonzero < n ? p[nonzero] : 0, round);
                 b[count] = (block_t){p, n, (uint8_t)(count + round)};
