@@ -16,8 +16,11 @@
  *   create    obstack_specify_allocation(chunk 4096, alignment 16) over
  *             malloc/free (through two small functions of the right type),
  *             then allocates a 0-byte marker object, the base for reset.
- *   palloc, pnalloc  obstack_alloc(h, n) (obstack has no unaligned variant:
- *             pnalloc is aligned too).  pcalloc: obstack_alloc then memset 0
+ *   palloc, pnalloc  obstack_alloc(h, max(n, 1)) (obstack has no unaligned
+ *             variant: pnalloc is aligned too).  A 0-byte obstack object has no
+ *             address of its own (the next object starts there), but every
+ *             block must have one (the executor's rule, after malloc(0)'s
+ *             "unique pointer"), so 0 is asked as 1.  pcalloc: obstack_alloc then memset 0
  *             (obstack has no calloc: the zeroing is the adapter's).
  *             Above PEER_MAX_REQUEST (peer.h) the adapter answers NULL without
  *             calling obstack: a larger request could reach the exiting
@@ -124,7 +127,7 @@ OBSTACK_MACROS static void obstack_destroy(void *inst)
 OBSTACK_MACROS static void *obstack_palloc(void *inst, size_t n)
 {
     obstack_pool_t *o = inst;
-    return peer_refuses(n) ? NULL : obstack_alloc(&o->ob, (int)n);
+    return peer_refuses(n) ? NULL : obstack_alloc(&o->ob, (int)peer_nonzero(n));
 }
 
 static void *obstack_pcalloc(void *inst, size_t n)

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "adapter.h"
 
@@ -70,6 +71,60 @@ static inline size_t peer_charge(const void *inst, size_t n, int large)
     (void)inst;
     (void)large;
     return n;
+}
+
+/* ---- the live blocks of an instance over a process-wide heap -------------
+ * glibc and tcmalloc have no heap per instance, but the executor's destroy
+ * means "every block of the instance is gone" (as for jemalloc's arena and
+ * mimalloc's heap).  So those adapters list their live blocks and free them
+ * at destroy.  The list is an array (swap-remove, searched newest first):
+ * O(live blocks) per free, which is nothing at the executor's 64 slots.  Its
+ * memory comes from the process's malloc. */
+typedef struct peer_block {
+    void *p;
+    size_t n; /* the size it was asked with (for a sized free) */
+} peer_block_t;
+
+typedef struct peer_blocks {
+    peer_block_t *at;
+    size_t count, cap;
+} peer_blocks_t;
+
+/* Room for one more entry: 0, or -1 when the list cannot grow (the caller
+ * then answers NULL without calling the library). */
+static inline int peer_blocks_reserve(peer_blocks_t *b)
+{
+    if (b->count < b->cap)
+        return 0;
+    size_t cap = b->cap ? 2 * b->cap : 64;
+    peer_block_t *at = realloc(b->at, cap * sizeof *at);
+    if (!at)
+        return -1;
+    b->at = at;
+    b->cap = cap;
+    return 0;
+}
+
+/* After a successful peer_blocks_reserve. */
+static inline void peer_blocks_add(peer_blocks_t *b, void *p, size_t n)
+{
+    b->at[b->count++] = (peer_block_t){p, n};
+}
+
+/* The entry of p, or NULL when p is not listed. */
+static inline peer_block_t *peer_blocks_find(peer_blocks_t *b, const void *p)
+{
+    for (size_t i = b->count; i-- > 0;)
+        if (b->at[i].p == p)
+            return &b->at[i];
+    return NULL;
+}
+
+static inline void peer_blocks_remove(peer_blocks_t *b, const void *p)
+{
+    peer_block_t *e = peer_blocks_find(b, p);
+    if (e)
+        *e = b->at[--b->count];
 }
 
 #endif

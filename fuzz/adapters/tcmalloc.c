@@ -17,12 +17,17 @@
  *             real size class; realloc: tc_realloc(p, max(new_n, 1)) (0 would
  *             free the block).  Above PEER_MAX_REQUEST (peer.h) the adapter
  *             answers NULL itself.  NULL p: free is a no-op, realloc allocates.
+ *             realloc of a block the instance did not hand out is refused (NULL).
+ *   destroy   frees the blocks still live: tcmalloc is one process-wide heap,
+ *             so the instance lists its live blocks (peer.h, peer_blocks_t)
+ *             to keep destroy's meaning, "every block of the instance is gone".
  *   check_block  the C11 alignment rule (peer.h) and tc_malloc_size(p) >= n.
- * What it does not claim: no reset and no self-check (tcmalloc is one
- * process-wide heap with per-thread caches; an instance is a token and the
- * executor frees blocks one by one; MallocExtension's counters are
+ *   self_check  tc_malloc_size(p) >= n for every live block (tcmalloc's page
+ *             map and size classes still describe it).
+ * What it does not claim: no reset (no per-instance heap to drop: the executor
+ * frees blocks one by one), no statistics (MallocExtension's counters are
  * process-wide and, in a gcc binary, include the executor's own mallocs), no
- * statistics, no upstream, no poisoning.
+ * upstream, no poisoning.
  *
  * Linking (-ltcmalloc_minimal, the shared library, which also exports
  * malloc/free): gcc debug binary: tcmalloc then serves the whole process's
@@ -82,9 +87,9 @@ const char *__lsan_default_suppressions(void)
 }
 #endif
 
-/* tcmalloc is one process-wide heap: an instance holds nothing. */
+/* tcmalloc is one process-wide heap: an instance lists its blocks. */
 typedef struct tcmalloc_instance {
-    unsigned char unused;
+    peer_blocks_t blocks;
 } tcmalloc_instance_t;
 
 static void *tcmalloc_create(const fuzz_env_t *env, const fuzz_new_args_t *args, int *invalid)
@@ -98,31 +103,62 @@ static void *tcmalloc_create(const fuzz_env_t *env, const fuzz_new_args_t *args,
 
 static void tcmalloc_destroy(void *inst)
 {
-    free(inst);
+    tcmalloc_instance_t *t = inst;
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->blocks.count; i++)
+        tc_free_sized(t->blocks.at[i].p, peer_nonzero(t->blocks.at[i].n));
+    free(t->blocks.at);
+    free(t);
 }
 
 static void *tcmalloc_alloc(void *inst, size_t n)
 {
-    (void)inst;
-    return peer_refuses(n) ? NULL : tc_malloc(peer_nonzero(n));
+    tcmalloc_instance_t *t = inst;
+    if (peer_refuses(n) || peer_blocks_reserve(&t->blocks) != 0)
+        return NULL;
+    void *p = tc_malloc(peer_nonzero(n));
+    if (p)
+        peer_blocks_add(&t->blocks, p, n);
+    return p;
 }
 
 static void tcmalloc_free(void *inst, void *p, size_t n)
 {
-    (void)inst;
-    if (p)
-        tc_free_sized(p, peer_nonzero(n));
+    tcmalloc_instance_t *t = inst;
+    if (!p)
+        return;
+    peer_blocks_remove(&t->blocks, p);
+    tc_free_sized(p, peer_nonzero(n));
 }
 
 static void *tcmalloc_realloc(void *inst, void *p, size_t old_n, size_t new_n)
 {
-    (void)inst;
-    if (peer_refuses(new_n))
-        return NULL;
+    tcmalloc_instance_t *t = inst;
+    if (!p)
+        return tcmalloc_alloc(inst, new_n);
+    peer_block_t *e = peer_blocks_find(&t->blocks, p);
+    if (peer_refuses(new_n) || !e)
+        return NULL; /* not a block of this instance: refused, not corrupted */
     unsigned char *q = tc_realloc(p, peer_nonzero(new_n));
-    if (FUZZ_PEER_PLANT == 1 && q && p && old_n > 0 && new_n > 0)
+    if (!q)
+        return NULL;
+    *e = (peer_block_t){q, new_n};
+    if (FUZZ_PEER_PLANT == 1 && old_n > 0 && new_n > 0)
         q[0] ^= 0xFF;
     return q;
+}
+
+/* Every live block's usable size still covers its request: tcmalloc finds
+ * it through its page map and the span's size class, so a block whose span
+ * went back to the page heap (or changed class) counts as broken. */
+static size_t tcmalloc_self_check(const void *inst)
+{
+    const tcmalloc_instance_t *t = inst;
+    size_t broken = 0;
+    for (size_t i = 0; i < t->blocks.count; i++)
+        broken += tc_malloc_size(t->blocks.at[i].p) < t->blocks.at[i].n;
+    return broken;
 }
 
 static int tcmalloc_is_large(const void *inst, size_t n)
@@ -156,7 +192,7 @@ static const char *tcmalloc_check_block(const void *inst, const void *p, size_t 
 
 const fuzz_adapter_t fuzz_adapter_tcmalloc = {
     .name = "tcmalloc",
-    .caps = FUZZ_CAP_HEAP | FUZZ_CAP_SIZED_FREE | FUZZ_CAP_REALLOC,
+    .caps = FUZZ_CAP_HEAP | FUZZ_CAP_SIZED_FREE | FUZZ_CAP_REALLOC | FUZZ_CAP_SELF_CHECK,
     .align = 8,
     .create = tcmalloc_create,
     .destroy = tcmalloc_destroy,
@@ -167,4 +203,5 @@ const fuzz_adapter_t fuzz_adapter_tcmalloc = {
     .charge = peer_charge,
     .param = tcmalloc_param,
     .check_block = tcmalloc_check_block,
+    .self_check = tcmalloc_self_check,
 };
