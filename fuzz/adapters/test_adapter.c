@@ -7,7 +7,8 @@
  * realloc / free over sizes from 0 to PEER_MAX_REQUEST, alignment as
  * promised (align and the adapter's check_block), no overlap, contents kept
  * across realloc, refusals above the cap, a seeded churn, two instances side
- * by side, reset then reuse.  Pool adapters: palloc / pnalloc / pcalloc over
+ * by side, reset then reuse, destroy with blocks still live (ASan's leak
+ * check in the asan preset, memcheck's in ci/memcheck, see what it leaves).  Pool adapters: palloc / pnalloc / pcalloc over
  * the same sizes, pcalloc zero on reused (dirty) memory, reset then reuse.
  * Self-check (when offered) must find nothing broken at every step.
  *
