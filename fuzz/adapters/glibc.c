@@ -81,7 +81,7 @@ static void *glibc_alloc(void *inst, size_t n)
         return NULL;
     void *p = malloc(n);
     if (p)
-        peer_blocks_add(&g->blocks, p, n);
+        peer_blocks_add(&g->blocks, p, n, n);
     return p;
 }
 
@@ -106,7 +106,7 @@ static void *glibc_realloc(void *inst, void *p, size_t old_n, size_t new_n)
     unsigned char *q = realloc(p, peer_nonzero(new_n));
     if (!q)
         return NULL;
-    *e = (peer_block_t){q, new_n};
+    *e = (peer_block_t){q, new_n, new_n};
     if (FUZZ_PEER_PLANT == 1 && old_n > 0 && new_n > 0)
         q[0] ^= 0xFF;
     return q;

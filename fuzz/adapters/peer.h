@@ -82,7 +82,8 @@ static inline size_t peer_charge(const void *inst, size_t n, int large)
  * memory comes from the process's malloc. */
 typedef struct peer_block {
     void *p;
-    size_t n; /* the size it was asked with (for a sized free) */
+    size_t n;      /* the size it was last asked with */
+    size_t free_n; /* the size a sized free of it must name (see tcmalloc.c) */
 } peer_block_t;
 
 typedef struct peer_blocks {
@@ -106,18 +107,25 @@ static inline int peer_blocks_reserve(peer_blocks_t *b)
 }
 
 /* After a successful peer_blocks_reserve. */
-static inline void peer_blocks_add(peer_blocks_t *b, void *p, size_t n)
+static inline void peer_blocks_add(peer_blocks_t *b, void *p, size_t n, size_t free_n)
 {
-    b->at[b->count++] = (peer_block_t){p, n};
+    b->at[b->count++] = (peer_block_t){p, n, free_n};
+}
+
+/* The index of p's entry, or SIZE_MAX when p is not listed. */
+static inline size_t peer_blocks_index(const peer_blocks_t *b, const void *p)
+{
+    for (size_t i = b->count; i-- > 0;)
+        if (b->at[i].p == p)
+            return i;
+    return SIZE_MAX;
 }
 
 /* The entry of p, or NULL when p is not listed. */
 static inline peer_block_t *peer_blocks_find(peer_blocks_t *b, const void *p)
 {
-    for (size_t i = b->count; i-- > 0;)
-        if (b->at[i].p == p)
-            return &b->at[i];
-    return NULL;
+    size_t i = peer_blocks_index(b, p);
+    return i != SIZE_MAX ? &b->at[i] : NULL;
 }
 
 static inline void peer_blocks_remove(peer_blocks_t *b, const void *p)

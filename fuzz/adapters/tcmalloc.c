@@ -13,15 +13,19 @@
  *
  * What the adapter does:
  *   alloc     tc_malloc(max(n, 1)); free: tc_free_sized(p, max(n, 1)), the
- *             same size as asked, so the sized free always names the block's
- *             real size class; realloc: tc_realloc(p, max(new_n, 1)) (0 would
- *             free the block).  Above PEER_MAX_REQUEST (peer.h) the adapter
+ *             same size as asked, for a block from tc_malloc; for a block whose
+ *             last call was tc_realloc, tc_free_sized(p, its usable size as
+ *             tc_realloc left it) (see "Sized free after realloc").  realloc:
+ *             tc_realloc(p, max(new_n, 1)) (0 would free the block).  Above PEER_MAX_REQUEST (peer.h) the adapter
  *             answers NULL itself.  NULL p: free is a no-op, realloc allocates.
  *             realloc of a block the instance did not hand out is refused (NULL).
  *   destroy   frees the blocks still live: tcmalloc is one process-wide heap,
  *             so the instance lists its live blocks (peer.h, peer_blocks_t)
  *             to keep destroy's meaning, "every block of the instance is gone".
- *   check_block  the C11 alignment rule (peer.h) and tc_malloc_size(p) >= n.
+ *   check_block  the C11 alignment rule (peer.h), tc_malloc_size(p) >= n, and
+ *             for a block from tc_malloc tc_malloc_size(p) == tc_nallocx(n):
+ *             the block is of the request's size class (a span filed on the
+ *             wrong free list shows up here, at its next hand-out).
  *   self_check  tc_malloc_size(p) >= n for every live block (tcmalloc's page
  *             map and size classes still describe it).
  * What it does not claim: no reset (no per-instance heap to drop: the executor
@@ -43,6 +47,18 @@
  * M = 1 MiB (the page heap's exact-size span lists end at 128 pages),
  * B = 8 KiB (tcmalloc's page).
  *
+ * Sized free after realloc (found by fuzz_tcmalloc in its first 30 s):
+ * tc_realloc shrinks in place when the new size is not much smaller than the
+ * block (300000 -> 200000 stays where it was), and the block keeps its size
+ * class or stays a large page-heap span.  tc_free_sized trusts the size it is given to
+ * find the class: given the new request (say 200000 for a 300000-byte span:
+ * 200000 is a small class), it files the span on a small-class free list and
+ * tcmalloc's lists are corrupt; a later thread-cache scavenge dies in
+ * tcmalloc::DLL_Remove (SEGV at 0x10).  C23's free_sized(p, n) would allow
+ * n = the realloc's size; tcmalloc 2.10's sized free does not, so the adapter
+ * remembers, for a realloc'd block, the usable size to name.  The executor's
+ * `n` still decides everything else (the model, the contents checks).
+ *
  * LeakSanitizer: libtcmalloc_minimal's constructor (MallocExtension::Register,
  * at load time) makes a default MallocExtension with operator new and then
  * overwrites the only pointer to it with tcmalloc's own: 8 bytes leaked once
@@ -56,11 +72,13 @@
  * call operator new, so every leak of the executor and the adapters is still
  * reported.
  *
- * Planted bug for the unit test's negative control (never in real builds):
- * FUZZ_PEER_PLANT == 1 makes realloc lose the first byte.
+ * Planted bugs for the unit test's negative controls (never in real builds):
+ * FUZZ_PEER_PLANT == 1 makes realloc lose the first byte; 2 makes free name
+ * the request size even after an in-place tc_realloc (the bug above).
  */
 #include <stdlib.h>
 
+#include <gperftools/nallocx.h>
 #include <gperftools/tcmalloc.h>
 
 #include "peer.h"
@@ -107,7 +125,7 @@ static void tcmalloc_destroy(void *inst)
     if (!t)
         return;
     for (size_t i = 0; i < t->blocks.count; i++)
-        tc_free_sized(t->blocks.at[i].p, peer_nonzero(t->blocks.at[i].n));
+        tc_free_sized(t->blocks.at[i].p, t->blocks.at[i].free_n);
     free(t->blocks.at);
     free(t);
 }
@@ -119,7 +137,7 @@ static void *tcmalloc_alloc(void *inst, size_t n)
         return NULL;
     void *p = tc_malloc(peer_nonzero(n));
     if (p)
-        peer_blocks_add(&t->blocks, p, n);
+        peer_blocks_add(&t->blocks, p, n, peer_nonzero(n));
     return p;
 }
 
@@ -128,8 +146,10 @@ static void tcmalloc_free(void *inst, void *p, size_t n)
     tcmalloc_instance_t *t = inst;
     if (!p)
         return;
+    const peer_block_t *e = peer_blocks_find(&t->blocks, p);
+    size_t size = e && FUZZ_PEER_PLANT != 2 ? e->free_n : peer_nonzero(n);
     peer_blocks_remove(&t->blocks, p);
-    tc_free_sized(p, peer_nonzero(n));
+    tc_free_sized(p, size);
 }
 
 static void *tcmalloc_realloc(void *inst, void *p, size_t old_n, size_t new_n)
@@ -143,7 +163,10 @@ static void *tcmalloc_realloc(void *inst, void *p, size_t old_n, size_t new_n)
     unsigned char *q = tc_realloc(p, peer_nonzero(new_n));
     if (!q)
         return NULL;
-    *e = (peer_block_t){q, new_n};
+    /* tc_realloc may keep the block where it was, in its old size class
+     * (a shrink to no less than about half): its sized free must then name
+     * that class, not the new request (see "Sized free after realloc"). */
+    *e = (peer_block_t){q, new_n, tc_malloc_size(q)};
     if (FUZZ_PEER_PLANT == 1 && old_n > 0 && new_n > 0)
         q[0] ^= 0xFF;
     return q;
@@ -181,12 +204,19 @@ static size_t tcmalloc_param(const void *inst, fuzz_param_t which)
 
 static const char *tcmalloc_check_block(const void *inst, const void *p, size_t n)
 {
-    (void)inst;
+    const tcmalloc_instance_t *t = inst;
     const char *why = peer_check_alignment(p, n);
     if (why)
         return why;
-    if (tc_malloc_size((void *)p) < n)
+    size_t usable = tc_malloc_size((void *)p);
+    if (usable < n)
         return "tc_malloc_size is smaller than the request";
+    /* A block from tc_malloc is of the request's size class exactly; one that
+     * tc_realloc shrank in place keeps its old class (free_n holds it). */
+    size_t i = peer_blocks_index(&t->blocks, p);
+    int fresh = i != SIZE_MAX && t->blocks.at[i].free_n == peer_nonzero(t->blocks.at[i].n);
+    if (fresh && usable != tc_nallocx(peer_nonzero(n), 0))
+        return "tc_malloc_size(p) differs from tc_nallocx(n): the block is not of the request's size class";
     return NULL;
 }
 

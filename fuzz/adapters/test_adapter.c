@@ -401,6 +401,51 @@ static void test_heap_churn(void)
     A->destroy(two);
 }
 
+/* Shrink a block by a quarter (libraries keep such a block in place, in its
+ * old size class), free it with the size last asked, then ask for that size
+ * again: each new block must still be what check_block expects (a sized free
+ * that filed the old block under the wrong class shows here). */
+static void test_heap_shrink_then_reuse(void)
+{
+    if (!(A->caps & FUZZ_CAP_REALLOC))
+        return;
+    void *inst = create_default();
+    if (!inst)
+        return;
+    const size_t from[] = {1000, 4096, 20000, 300000, MIB, 3 * MIB};
+    for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) {
+        size_t n = from[i], m = from[i] - from[i] / 4;
+        block_t b = {A->alloc(inst, n), n, (uint8_t)i};
+        EXPECT(b.p != NULL, "alloc(%zu) = NULL", n);
+        if (!b.p)
+            continue;
+        fill(&b);
+        unsigned char *q = A->realloc(inst, b.p, n, m);
+        EXPECT(q != NULL, "realloc(%zu -> %zu) = NULL", n, m);
+        if (!q) {
+            A->free(inst, b.p, n);
+            continue;
+        }
+        b = (block_t){q, m, b.seed};
+        size_t bad = first_bad(&b, m);
+        EXPECT(bad == SIZE_MAX, "realloc(%zu -> %zu) lost the prefix at byte %zu", n, m, bad);
+        A->free(inst, q, m);
+        block_t again[8];
+        for (size_t k = 0; k < 8; k++) {
+            again[k] = (block_t){A->alloc(inst, m), m, (uint8_t)k};
+            EXPECT(again[k].p != NULL, "alloc(%zu) = NULL after a shrunk block was freed", m);
+            if (again[k].p) {
+                expect_new_block(inst, again[k].p, m, "alloc after a shrink and free");
+                fill(&again[k]);
+            }
+        }
+        expect_disjoint(again, 8);
+        expect_self_check(inst, "after a shrink, a free and reuse");
+        free_all(inst, again, 8);
+    }
+    A->destroy(inst);
+}
+
 /* destroy with live blocks gives them back: the executor's destroy means
  * every block of the instance is gone (ASan's and valgrind's leak checks see
  * it when it does not). */
@@ -476,6 +521,7 @@ int main(void)
         test_heap_sizes();
         test_heap_refusals();
         test_heap_churn();
+        test_heap_shrink_then_reuse();
         test_heap_destroy_live();
     }
     if (A->caps & FUZZ_CAP_POOL)
