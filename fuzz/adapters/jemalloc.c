@@ -71,7 +71,8 @@ typedef struct jemalloc_instance {
     size_t small_limit, oversize, page;
 } jemalloc_instance_t;
 
-/* mallctl "<prefix>.<arena>.<suffix>" with no data; returns its error code. */
+/* mallctl "<prefix>.<arena>.<suffix>": reads size bytes into out (out NULL:
+ * reads nothing, as for reset and destroy); returns mallctl's error code. */
 static int arena_ctl(const char *prefix, unsigned arena, const char *suffix, void *out, size_t size)
 {
     char name[96];
