@@ -32,15 +32,14 @@
 
 typedef struct poke_marks {
     size_t first_poisoned;           /* ASan: marks are a prefix per granule */
-    unsigned char vbits[POKE_MAX];   /* Valgrind: definedness, when addressable */
-    int addressable;
+    unsigned char vbits[POKE_MAX];   /* Valgrind: each byte's definedness... */
+    unsigned char addressable[POKE_MAX]; /* ...when it is addressable at all */
 } poke_marks_t;
 
 /* Lift the marks on [p, p+n), remembering them. */
 static inline void poke_lift(void *p, size_t n, poke_marks_t *m)
 {
     m->first_poisoned = n;
-    m->addressable = 0;
 #ifdef POKE_ASAN
     for (size_t i = 0; i < n; i++)
         if (__asan_address_is_poisoned((char *)p + i)) {
@@ -50,7 +49,9 @@ static inline void poke_lift(void *p, size_t n, poke_marks_t *m)
     __asan_unpoison_memory_region(p, n);
 #endif
 #ifdef POKE_VG
-    m->addressable = n <= POKE_MAX && VALGRIND_GET_VBITS(p, m->vbits, n) == 1;
+    /* byte by byte: a word may straddle a live block's end and its slack */
+    for (size_t i = 0; i < n && i < POKE_MAX; i++)
+        m->addressable[i] = VALGRIND_GET_VBITS((char *)p + i, &m->vbits[i], 1) == 1;
     VALGRIND_MAKE_MEM_DEFINED(p, n);
 #endif
     (void)p;
@@ -64,10 +65,12 @@ static inline void poke_restore(void *p, size_t n, const poke_marks_t *m)
         __asan_poison_memory_region((char *)p + m->first_poisoned, n - m->first_poisoned);
 #endif
 #ifdef POKE_VG
-    if (m->addressable)
-        VALGRIND_SET_VBITS(p, m->vbits, n);
-    else
-        VALGRIND_MAKE_MEM_NOACCESS(p, n);
+    for (size_t i = 0; i < n && i < POKE_MAX; i++) {
+        if (m->addressable[i])
+            VALGRIND_SET_VBITS((char *)p + i, &m->vbits[i], 1);
+        else
+            VALGRIND_MAKE_MEM_NOACCESS((char *)p + i, 1);
+    }
 #endif
     (void)p;
     (void)n;
