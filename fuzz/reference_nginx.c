@@ -282,6 +282,14 @@ void ngx_ref_reset(ngx_ref_t *r)
     end_op(r);
 }
 
+int ngx_ref_is_block_end(const ngx_ref_t *r, const void *p)
+{
+    for (size_t i = 0; i < r->nblocks; i++)
+        if (r->blocks[i].end == (const unsigned char *)p)
+            return 1;
+    return 0;
+}
+
 const char *ngx_ref_verdict(const ngx_ref_t *r)
 {
     return r->verdict;

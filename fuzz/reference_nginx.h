@@ -59,6 +59,10 @@ void ngx_ref_pfree(ngx_ref_t *r, void *p, int ok);
 void ngx_ref_cleanup(ngx_ref_t *r, size_t n, const void *record, const void *data);
 void ngx_ref_reset(ngx_ref_t *r);
 
+/* 1 if p is the end of one of the pool's blocks (the byte there is not the
+ * pool's: another allocation, or memory the system has not handed out). */
+int ngx_ref_is_block_end(const ngx_ref_t *r, const void *p);
+
 /* NULL while the pool has followed the rules, else the first difference. */
 const char *ngx_ref_verdict(const ngx_ref_t *r);
 
