@@ -557,9 +557,7 @@ static void op_realloc(exec_t *x, size_t slot, size_t n)
     /* A move allocates the new block before freeing the old one: for a
      * moment both count towards the peak.  A block that stays (same class,
      * or both large through upstream realloc) never has two. */
-    int transient = r->ad->caps & FUZZ_CAP_STATS ? q != b->ptr || (b->large != large) : 0;
-    if (transient && b->large && large)
-        transient = 0; /* upstream realloc: one block throughout */
+    int transient = q != b->ptr && !(b->large && large);
     fuzz_model_resize(&x->model, slot, q, n, large, charge_of(r, n, large), transient);
 }
 

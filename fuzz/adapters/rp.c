@@ -157,7 +157,8 @@ static const char *check_block(const void *inst, const void *p, size_t n)
 {
     const rp_inst_t *s = inst;
     const char *past = (const char *)p + req_of(n);
-    if (!FUZZ_POISON_VISIBLE || is_large(inst, n) || ngx_ref_is_block_end(&s->ref, past))
+    if (!FUZZ_POISON_VISIBLE || is_large(inst, n) ||
+        ((uintptr_t)past % RP_ALIGNMENT == 0 && ngx_ref_is_block_end(&s->ref, past))) /* ends are aligned */
         return NULL;
     if (!fuzz_is_poisoned(past))
         return "the byte past a new small pool block is not poisoned";

@@ -169,3 +169,26 @@ void diff_rec_fail_at(diff_recorder_t *r, size_t k_from_now)
 {
     r->fail_at = r->calls + k_from_now;
 }
+
+static void *upstream_alloc(void *ctx, size_t n)
+{
+    return diff_rec_alloc(ctx, n);
+}
+
+static void upstream_free(void *ctx, void *p, size_t n)
+{
+    (void)n;
+    diff_rec_free(ctx, p);
+}
+
+static void *upstream_realloc(void *ctx, void *p, size_t old_n, size_t n)
+{
+    (void)old_n;
+    return diff_rec_realloc(ctx, p, n);
+}
+
+alloc_upstream_t diff_recorder_upstream(diff_recorder_t *r)
+{
+    alloc_upstream_t u = {upstream_alloc, upstream_free, upstream_realloc, r};
+    return u;
+}

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alloc/upstream.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -84,6 +86,9 @@ void diff_log_add(diff_recorder_t *r, diff_event_kind_t kind, uint64_t a, uint64
 void *diff_rec_alloc(diff_recorder_t *r, size_t n);
 void diff_rec_free(diff_recorder_t *r, void *p);
 void *diff_rec_realloc(diff_recorder_t *r, void *p, size_t n);
+
+/* The three above as an upstream (ctx r), for our allocators' sides. */
+alloc_upstream_t diff_recorder_upstream(diff_recorder_t *r);
 
 /* The recorded block holding p: 1 and its ordinal and p's offset in it, or 0. */
 int diff_rec_locate(const diff_recorder_t *r, const void *p, uint64_t *ordinal, size_t *offset);

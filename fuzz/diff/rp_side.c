@@ -8,26 +8,9 @@
 #include "alloc/rp.h"
 #include "sides.h"
 
-static void *rec_alloc(void *ctx, size_t n)
-{
-    return diff_rec_alloc(ctx, n);
-}
-
-static void rec_free(void *ctx, void *p, size_t n)
-{
-    (void)n;
-    diff_rec_free(ctx, p);
-}
-
-static void *rec_realloc(void *ctx, void *p, size_t old_n, size_t n)
-{
-    (void)old_n;
-    return diff_rec_realloc(ctx, p, n);
-}
-
 static void *ours_create(diff_recorder_t *r, size_t size)
 {
-    alloc_upstream_t up = {rec_alloc, rec_free, rec_realloc, r};
+    alloc_upstream_t up = diff_recorder_upstream(r);
     return rp_create(size, &up);
 }
 

@@ -13,33 +13,13 @@
 #include "alloc/sca.h"
 #include "sides.h"
 
-static void *rec_alloc(void *ctx, size_t n)
-{
-    return diff_rec_alloc(ctx, n);
-}
-
-static void rec_free(void *ctx, void *p, size_t n)
-{
-    (void)n;
-    diff_rec_free(ctx, p);
-}
-
-static void *rec_realloc(void *ctx, void *p, size_t old_n, size_t n)
-{
-    (void)old_n;
-    return diff_rec_realloc(ctx, p, n);
-}
-
 static int ours_create(void **inst, diff_recorder_t *r)
 {
     sca_options_t o = sca_options_default();
     o.granule = DIFF_SGI_GRANULE;
     o.small_limit = DIFF_SGI_LIMIT;
     o.refill_batch = DIFF_SGI_BATCH;
-    o.upstream.alloc = rec_alloc;
-    o.upstream.free = rec_free;
-    o.upstream.realloc = rec_realloc;
-    o.upstream.ctx = r;
+    o.upstream = diff_recorder_upstream(r);
     *inst = sca_create(&o);
     return *inst != NULL;
 }
