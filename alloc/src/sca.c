@@ -109,8 +109,12 @@ extern void sca_deallocate(sca_t *a, void *p, size_t n);
 
 /* The fast layout: granule classes up to FAST_LINEAR_LIMIT, then
  * FAST_STEPS classes per power of two. */
-#define FAST_LINEAR_LIMIT 128
+#define FAST_LINEAR_LOG2 7
+#define FAST_LINEAR_LIMIT ((size_t)1 << FAST_LINEAR_LOG2)
+#ifndef FAST_STEPS_LOG2
 #define FAST_STEPS_LOG2 2
+#endif
+#define FAST_STEPS ((size_t)1 << FAST_STEPS_LOG2)
 _Static_assert(SCA_FAST_MAX_GRANULE <= FAST_LINEAR_LIMIT >> FAST_STEPS_LOG2,
                "every fast class past the granule classes is a multiple of the granule");
 _Static_assert(SCA_MAX_GRANULE * SCA_MAX_CLASSES <= SCA_FAST_MAX_LIMIT,
@@ -130,7 +134,8 @@ static size_t fast_geometric_index(size_t linear_classes, size_t req)
 {
     size_t m = req - 1;
     unsigned k = 63u - (unsigned)__builtin_clzll((unsigned long long)m); /* 2^k <= m */
-    return linear_classes + ((size_t)(k - 7) << FAST_STEPS_LOG2) + ((m >> (k - FAST_STEPS_LOG2)) - 4);
+    return linear_classes + ((size_t)(k - FAST_LINEAR_LOG2) << FAST_STEPS_LOG2) +
+           ((m >> (k - FAST_STEPS_LOG2)) - FAST_STEPS);
 }
 
 /* THE rule: which class serves a small request req (1..small_limit).  Run
@@ -149,8 +154,8 @@ static size_t class_size_rule(sca_layout_t layout, unsigned granule_shift, size_
     size_t linear = FAST_LINEAR_LIMIT >> granule_shift;
     if (layout == SCA_LAYOUT_SGI || idx < linear)
         return (idx + 1) << granule_shift;
-    size_t j = idx - linear, k = 7 + (j >> FAST_STEPS_LOG2);
-    return (4 + (j & 3) + 1) << (k - FAST_STEPS_LOG2);
+    size_t j = idx - linear, k = FAST_LINEAR_LOG2 + (j >> FAST_STEPS_LOG2);
+    return (FAST_STEPS + (j & (FAST_STEPS - 1)) + 1) << (k - FAST_STEPS_LOG2);
 }
 
 /* THE size-0 rule: a request of 0 bytes is served as 1 byte (a valid,
@@ -185,11 +190,12 @@ static void note_upstream(sca_t *a, size_t add, size_t sub)
 }
 
 /* On the hot path: keep it to an add, a compare and a rare store.  A pure
- * release cannot raise the peak: note_released skips the compare. */
+ * release cannot raise the peak: note_released skips the compare.  Lean
+ * instances run these too (a test of `lean` would cost every instance more
+ * than the add), but their inline paths do not, so the sums mean nothing
+ * there: sca_stats reports 0. */
 static inline void note_requested(sca_t *a, size_t add, size_t sub)
 {
-    if (a->lean)
-        return;
     size_t live = a->st.bytes_requested_live - sub + add;
     a->st.bytes_requested_live = live;
     if (live > a->st.bytes_requested_peak)
@@ -198,8 +204,7 @@ static inline void note_requested(sca_t *a, size_t add, size_t sub)
 
 static inline void note_released(sca_t *a, size_t n)
 {
-    if (!a->lean)
-        a->st.bytes_requested_live -= n;
+    a->st.bytes_requested_live -= n;
 }
 
 static void list_push(sca_t *a, size_t idx, void *block)
@@ -859,6 +864,8 @@ ALLOC_NO_COVERAGE sca_stats_t sca_stats(const sca_t *a)
     if (a == NULL)
         return zero;
     sca_stats_t st = a->st;
+    if (a->lean)
+        st.bytes_requested_live = st.bytes_requested_peak = 0;
     for (size_t i = 0; i < a->nclasses; i++) {
         st.small_blocks_live += a->classes[i].live;
         st.free_list_blocks += a->carved[i] - a->classes[i].live;

@@ -32,10 +32,13 @@ typedef struct fixture {
     sca_t *a;
 } fixture_t;
 
+/* The fast layout at its largest small limit (32 KiB), so that the
+ * chunk-sized classes are small blocks. */
 static void setup(fixture_t *f, int lean)
 {
     alloc_counting_init(&f->counting, NULL);
     sca_options_t o = sca_options_fast();
+    o.small_limit = SCA_FAST_MAX_LIMIT;
     o.lean_stats = lean;
     o.report = sca_report_count_only;
     o.upstream = alloc_counting_upstream(&f->counting);
@@ -97,13 +100,19 @@ static void test_refill_chunks_leftover(void)
     setup(&f, 0);
     sca_t *a = f.a;
 
-    /* Class 1024: a batch of 4096 / 1024 = 4 blocks, from a 32 KiB chunk. */
+    /* Class 1024: a batch of SCA_FAST_BATCH_BYTES (at least one block, at
+     * most refill_batch), from a 32 KiB chunk; class 32: as many as fit. */
     unsigned char *p = sca_allocate(a, 1000);
     CHECK(p != NULL);
     sca_stats_t s = sca_stats(a);
     CHECK_EQ(s.chunks, 1);
     CHECK_EQ(s.chunk_bytes, SCA_FAST_CHUNK_BYTES);
-    CHECK_EQ(s.free_list_blocks, 3);
+    size_t batch = SCA_FAST_BATCH_BYTES / 1024;
+    CHECK_EQ(s.free_list_blocks, (batch > 20 ? 20 : batch > 0 ? batch : 1) - 1);
+    void *small = sca_allocate(a, 32);
+    batch = SCA_FAST_BATCH_BYTES / 32;
+    CHECK_EQ(sca_stats(a).free_list_blocks - s.free_list_blocks, (batch > 20 ? 20 : batch) - 1);
+    sca_deallocate(a, small, 32);
     sca_deallocate(a, p, 1000);
     CHECK_EQ(sca_allocate(a, 1024), p); /* LIFO, same class */
     sca_deallocate(a, p, 1024);
@@ -137,10 +146,10 @@ static void test_refill_chunks_leftover(void)
     CHECK_EQ(sca_stats(a).blocks_live, 0);
 
     /* A block past the chunk size is large: straight to upstream. */
-    void *big = sca_allocate(a, SCA_FAST_SMALL_LIMIT + 1);
+    void *big = sca_allocate(a, SCA_FAST_MAX_LIMIT + 1);
     CHECK(big != NULL);
     CHECK_EQ(sca_stats(a).large_blocks_live, 1);
-    sca_deallocate(a, big, SCA_FAST_SMALL_LIMIT + 1);
+    sca_deallocate(a, big, SCA_FAST_MAX_LIMIT + 1);
     teardown(&f);
 }
 

@@ -1,6 +1,6 @@
 /*
  * sca_fast.c - our size-class allocator with its fast option set
- * (sca_options_fast(): the fast layout, classes to 32 KiB, lean statistics,
+ * (sca_options_fast(): the fast layout, classes to 8 KiB, lean statistics,
  * so the inline paths of sca.h run in the loops).  Sized free.  Held bytes:
  * the counting upstream (exact).
  */

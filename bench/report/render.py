@@ -45,7 +45,7 @@ NULL = "null"  # the replay loop alone (trace workload)
 MEASURED_HOW = {
     "glibc": "in alloc_bench (the process's own malloc)",
     "sca": "in alloc_bench, over a libc-malloc upstream",
-    "sca-fast": "in alloc_bench, as sca with sca_options_fast() (classes to 32 KiB, inline paths, lean statistics)",
+    "sca-fast": "in alloc_bench, as sca with sca_options_fast() (classes to 8 KiB, inline paths, lean statistics)",
     "rp": "in alloc_bench, over a libc-malloc upstream (a caching upstream in lifecycle-create; cached blocks "
           "count as held)",
     "rp-nocache": "in alloc_bench, a pool per request straight over libc malloc",

@@ -14,9 +14,9 @@
  * That is the default layout (SCA_LAYOUT_SGI).  A second one,
  * SCA_LAYOUT_FAST (sca_options_fast()), keeps the granule classes up to
  * 128 bytes and adds 4 classes per power of two above (160, 192, 224, 256,
- * 320, ...) up to small_limit (32 KiB in the fast option set; the last class
- * is small_limit itself), so a small block wastes less than 25% of its size
- * past 128 bytes.  Its refills are bounded in bytes (at most refill_batch
+ * 320, ...) up to small_limit (at most 32 KiB; 8 KiB in the fast option
+ * set; the last class is small_limit itself), so a small block wastes less
+ * than 25% of its size past 128 bytes.  Its refills are bounded in bytes (at most refill_batch
  * blocks and about SCA_FAST_BATCH_BYTES, at least one block) and its chunks
  * are SCA_FAST_CHUNK_BYTES (or one batch, if larger), with no growth term,
  * so the memory held beyond what is live stays bounded.  A chunk's leftover
@@ -91,10 +91,17 @@ typedef struct sca sca_t;
 #define SCA_MAX_GRANULE 64
 #define SCA_MAX_CLASSES 256     /* small_limit / granule at most this */
 #define SCA_MAX_REFILL_BATCH 4096
-#define SCA_FAST_SMALL_LIMIT 32768  /* sca_options_fast(): classes up to 32 KiB */
+/* sca_options_fast()'s small limit, and the fast layout's bounds.  8 KiB:
+ * measured on the shipped traces (bench/report/targets-why.md), larger
+ * limits hold more memory (classes of 8-32 KiB, each with blocks on its
+ * own list) and copy on every growth past 8 KiB where upstream's realloc
+ * grows in place; smaller ones send the compiler trace's 4-8 KiB blocks to
+ * the large path. */
+#define SCA_FAST_SMALL_LIMIT 8192
 #define SCA_FAST_MAX_LIMIT 32768    /* the largest small_limit of any layout */
 #define SCA_FAST_MAX_GRANULE 32     /* fast layout: classes past 128 are multiples of 32 */
-#define SCA_FAST_BATCH_BYTES 4096   /* fast layout: bytes a refill aims for */
+#define SCA_FAST_BATCH_BYTES 1024   /* fast layout: bytes a refill aims for (4096 held
+                                     * 5-25% more on the perl trace, no faster) */
 #define SCA_FAST_CHUNK_BYTES 32768  /* fast layout: the size of a chunk's data */
 
 /* How small sizes map to classes (sca_options_t.layout). */
@@ -159,7 +166,7 @@ typedef struct sca_stats {
 sca_options_t sca_options_default(void);
 
 /* The fast option set: the defaults with layout SCA_LAYOUT_FAST, small
- * limit SCA_FAST_SMALL_LIMIT (32 KiB) and lean_stats 1. */
+ * limit SCA_FAST_SMALL_LIMIT (8 KiB) and lean_stats 1. */
 sca_options_t sca_options_fast(void);
 
 /* Create an allocator.  opts NULL: defaults.  Returns NULL when the options
