@@ -106,6 +106,8 @@ _Static_assert(offsetof(struct sca, h) == 0, "the inline paths read the instance
 /* The ABI: the inline functions of sca.h get their external definitions here. */
 extern void *sca_allocate(sca_t *a, size_t n);
 extern void sca_deallocate(sca_t *a, void *p, size_t n);
+extern void *sca_pop_(const sca_head_t *h, size_t m);
+extern void sca_push_(const sca_head_t *h, size_t m, void *p);
 
 /* The fast layout: granule classes up to FAST_LINEAR_LIMIT, then
  * FAST_STEPS classes per power of two. */
@@ -196,15 +198,15 @@ static void note_upstream(sca_t *a, size_t add, size_t sub)
  * there: sca_stats reports 0. */
 static inline void note_requested(sca_t *a, size_t add, size_t sub)
 {
-    size_t live = a->st.bytes_requested_live - sub + add;
-    a->st.bytes_requested_live = live;
-    if (live > a->st.bytes_requested_peak)
-        a->st.bytes_requested_peak = live;
+    size_t live = a->h.bytes_live - sub + add;
+    a->h.bytes_live = live;
+    if (live > a->h.bytes_peak)
+        a->h.bytes_peak = live;
 }
 
 static inline void note_released(sca_t *a, size_t n)
 {
-    a->st.bytes_requested_live -= n;
+    a->h.bytes_live -= n;
 }
 
 static void list_push(sca_t *a, size_t idx, void *block)
@@ -663,6 +665,7 @@ sca_t *sca_create(const sca_options_t *opts)
     build_classes(a);
     a->h.lists = a->classes;
     a->h.fast_max = FAST_PATH_ON && a->lean ? a->small_limit : 0;
+    a->h.exact_max = FAST_PATH_ON && !a->lean ? a->small_limit : 0;
     a->large.prev = a->large.next = &a->large;
     a->report = o.report != NULL ? o.report : sca_report_abort;
     a->report_ctx = o.report_ctx;
@@ -864,8 +867,8 @@ ALLOC_NO_COVERAGE sca_stats_t sca_stats(const sca_t *a)
     if (a == NULL)
         return zero;
     sca_stats_t st = a->st;
-    if (a->lean)
-        st.bytes_requested_live = st.bytes_requested_peak = 0;
+    st.bytes_requested_live = a->lean ? 0 : a->h.bytes_live;
+    st.bytes_requested_peak = a->lean ? 0 : a->h.bytes_peak;
     for (size_t i = 0; i < a->nclasses; i++) {
         st.small_blocks_live += a->classes[i].live;
         st.free_list_blocks += a->carved[i] - a->classes[i].live;

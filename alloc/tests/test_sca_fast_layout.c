@@ -84,6 +84,7 @@ static void test_options(void)
     a = sca_create(&o);
     CHECK(a != NULL);
     CHECK_EQ(((const sca_head_t *)(const void *)a)->fast_max, 0);
+    CHECK_EQ(((const sca_head_t *)(const void *)a)->exact_max, TEST_SCA_INLINE ? SCA_FAST_SMALL_LIMIT : 0);
     sca_destroy(a);
     o = sca_options_default();
     o.lean_stats = 1;
@@ -200,6 +201,17 @@ static void test_reallocate(void)
     CHECK_EQ(s.blocks_live, 1);
     CHECK_EQ(s.reallocs, 6);
     CHECK_EQ(s.bytes_requested_live, 100);
+    CHECK_EQ(s.bytes_requested_peak, 100100); /* 100 allocated before the 100000 went */
+    /* Small blocks through the inline paths (when on) keep the byte counts
+     * of an instance that is not lean. */
+    void *x = sca_allocate(a, 16), *y = sca_allocate(a, 16);
+    sca_deallocate(a, x, 16);
+    x = sca_allocate(a, 10); /* the same class, off its free list */
+    s = sca_stats(a);
+    CHECK_EQ(s.bytes_requested_live, 126);
+    sca_deallocate(a, x, 10);
+    sca_deallocate(a, y, 16);
+    CHECK_EQ(sca_stats(a).bytes_requested_live, 100);
     sca_deallocate(a, r, 100);
     teardown(&f);
 }
