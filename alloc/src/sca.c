@@ -720,25 +720,32 @@ static inline void *hand_out(sca_t *a, size_class_t *c, void *p, size_t n)
 
 /* Every allocation the list pop in sca_allocate_slow does not finish.
  * Kept out of line so that pop needs no stack frame. */
+/* A large block (n > small_limit): upstream's block under a header, listed.
+ * Its own function, so the large path carries no frame for the small one. */
+__attribute__((noinline)) static void *allocate_large(sca_t *a, size_t n)
+{
+    void *p = large_alloc(a, n);
+    if (p == NULL) {
+        a->st.failed_requests++;
+        return NULL;
+    }
+    note_requested(a, n, 0);
+    return p;
+}
+
+/* A small request whose list is empty (or size 0): refill. */
 __attribute__((noinline)) static void *allocate_miss(sca_t *a, size_t n)
 {
     size_t req = request_of(n);
-    void *p;
-    if (req > a->small_limit) {
-        p = large_alloc(a, req);
-        if (p != NULL)
-            note_requested(a, n, 0);
-    } else {
-        size_t idx = class_index(a, req);
-        p = list_pop(a, idx);
-        if (p == NULL)
-            p = refill(a, class_size_of_index(a, idx));
-        if (p != NULL)
-            hand_out(a, &a->classes[idx], p, n);
-    }
+    size_t idx = class_index(a, req);
+    void *p = list_pop(a, idx);
     if (p == NULL)
+        p = refill(a, class_size_of_index(a, idx));
+    if (p == NULL) {
         a->st.failed_requests++;
-    return p;
+        return NULL;
+    }
+    return hand_out(a, &a->classes[idx], p, n);
 }
 
 /* Everything sca_allocate (sca.h) does not serve inline: every call unless
@@ -758,19 +765,27 @@ void *sca_allocate_slow(sca_t *a, size_t n)
             return hand_out(a, c, p, n);
         }
     }
+    if (n > a->small_limit)
+        return allocate_large(a, n);
     return allocate_miss(a, n);
 }
 
 /* Every deallocation the fast path does not finish, with the checks (a
  * refused p is counted in bad_frees and reported). */
+/* A large block given back, once its tag has been checked. */
+static inline void deallocate_large(sca_t *a, void *p, size_t n)
+{
+    large_free(a, p);
+    note_released(a, n);
+}
+
 __attribute__((noinline)) static void deallocate_slow(sca_t *a, void *p, size_t n)
 {
     size_t req = request_of(n);
     if (refused(a, "sca_deallocate", p, n, req))
         return;
     if (req > a->small_limit) {
-        large_free(a, p);
-        note_released(a, n);
+        deallocate_large(a, p, n);
         return;
     }
     size_t idx = class_index(a, req);
@@ -804,6 +819,12 @@ void sca_deallocate_slow(sca_t *a, void *p, size_t n)
         c->head = p;
         c->live--;
         note_released(a, n);
+        return;
+    }
+    /* Release builds: a large block with this instance's tag goes back to
+     * upstream (anything else: deallocate_slow reports it). */
+    if (!CHECKED_FREES && n > a->small_limit && large_tag_ok(a, p)) {
+        deallocate_large(a, p, n);
         return;
     }
     deallocate_slow(a, p, n);
