@@ -112,7 +112,7 @@ extern const fuzz_target_t fuzz_target_sca;
 extern const fuzz_target_t fuzz_target_rp;
 extern const fuzz_target_t fuzz_target_mixed;
 extern const fuzz_target_t fuzz_target_glibc, fuzz_target_jemalloc, fuzz_target_mimalloc, fuzz_target_tcmalloc,
-    fuzz_target_obstack;
+    fuzz_target_obstack, fuzz_target_sca_fast;
 
 /* Every target, NULL-terminated. */
 extern const fuzz_target_t *const fuzz_targets[];

@@ -72,6 +72,9 @@ static const fuzz_op_kind_t heap_ops[] = {
 const fuzz_target_t fuzz_target_sca = {"sca", sca_ops, COUNT_OF(sca_ops), 1, 0};
 const fuzz_target_t fuzz_target_rp = {"rp", rp_ops, COUNT_OF(rp_ops), 0, 1};
 const fuzz_target_t fuzz_target_mixed = {"mixed", mixed_ops, COUNT_OF(mixed_ops), 1, 1};
+/* sca in its fast layout (fuzz/adapters/sca_fast.c): sca's ops, so sca's
+ * seeds mean the same programs there. */
+const fuzz_target_t fuzz_target_sca_fast = {"sca_fast", sca_ops, COUNT_OF(sca_ops), 1, 0};
 
 /* The peers' targets: heaps take the heap ops, obstack the pool ops.  An
  * adapter of yours whose name is not here runs the mixed target's ops. */
@@ -83,7 +86,8 @@ const fuzz_target_t fuzz_target_obstack = {"obstack", rp_ops, COUNT_OF(rp_ops), 
 
 const fuzz_target_t *const fuzz_targets[] = {&fuzz_target_sca,      &fuzz_target_rp,       &fuzz_target_mixed,
                                              &fuzz_target_glibc,    &fuzz_target_jemalloc, &fuzz_target_mimalloc,
-                                             &fuzz_target_tcmalloc, &fuzz_target_obstack,  NULL};
+                                             &fuzz_target_tcmalloc, &fuzz_target_obstack,  &fuzz_target_sca_fast,
+                                             NULL};
 
 const fuzz_op_spec_t *fuzz_op_spec(fuzz_op_kind_t kind)
 {

@@ -19,6 +19,12 @@
  * already poisoned or it lies in no chunk.  A refused free is counted and
  * handed to the instance's report function (default: print and abort).
  *
+ * Layouts.  The class of a small request is looked up in a table built at
+ * create from one rule (class_index_rule): SGI's (the size rounded up to
+ * the granule) or the fast layout's (granule classes to 128 bytes, then 4
+ * per power of two).  The table is indexed by (n - 1) >> SCA_LOOKUP_SHIFT,
+ * which the inline paths in sca.h read too.
+ *
  * The one invariant the self-check leans on: every data byte of every chunk
  * is exactly one of: on a free list, in a live small block (rounded to its
  * class), or in the uncarved tail.  So
@@ -62,13 +68,14 @@ typedef struct large {
 _Static_assert(sizeof(large_t) <= LARGE_HEADER, "large header fits");
 _Static_assert(LARGE_HEADER % _Alignof(max_align_t) == 0, "large blocks stay aligned");
 
-typedef struct size_class {
-    void *head;
-    size_t live;               /* blocks of this class handed out */
-} size_class_t;                /* 16 bytes: indexing is a shift.  The list's
-                                * length is carved - live (slow paths only) */
+/* One free list per class (sca.h's sca_list_t): 16 bytes, indexing is a
+ * shift.  The list's length is carved - live (slow paths only). */
+typedef sca_list_t size_class_t;
 
 struct sca {
+    sca_head_t h;              /* what the inline paths read (sca.h) */
+    sca_layout_t layout;
+    int lean;                  /* lean_stats: no requested-bytes statistics */
     alloc_upstream_t up;
     size_t granule;
     unsigned granule_shift;
@@ -85,8 +92,36 @@ struct sca {
                                 * per-class ones are summed by sca_stats */
     size_t *carved;            /* per class: blocks that exist, free or live
                                 * (kept on the slow paths; free = carved - live) */
-    size_class_t classes[];    /* nclasses entries, then the carved counts */
+    size_t *class_bytes;       /* per class: its block size */
+    size_class_t classes[];    /* nclasses entries, then the carved counts, the
+                                * class sizes and the lookup table h.class_of */
 };
+_Static_assert(offsetof(struct sca, h) == 0, "the inline paths read the instance's head");
+
+/* The inline paths (sca.h) hand out and take back memory without filling,
+ * annotating or checking it, so they are on only when the library does
+ * none of that. */
+#define FAST_PATH_ON (ALLOC_DEBUG == 0 && !ALLOC_ASAN_ACTIVE && !ALLOC_ANNOTATE_VALGRIND)
+
+/* The ABI: the inline functions of sca.h get their external definitions here. */
+extern void *sca_allocate(sca_t *a, size_t n);
+extern void sca_deallocate(sca_t *a, void *p, size_t n);
+extern void *sca_pop_(const sca_head_t *h, size_t m);
+extern void sca_push_(const sca_head_t *h, size_t m, void *p);
+
+/* The fast layout: granule classes up to FAST_LINEAR_LIMIT, then
+ * FAST_STEPS classes per power of two. */
+#define FAST_LINEAR_LOG2 7
+#define FAST_LINEAR_LIMIT ((size_t)1 << FAST_LINEAR_LOG2)
+#ifndef FAST_STEPS_LOG2
+#define FAST_STEPS_LOG2 2
+#endif
+#define FAST_STEPS ((size_t)1 << FAST_STEPS_LOG2)
+_Static_assert(SCA_FAST_MAX_GRANULE <= FAST_LINEAR_LIMIT >> FAST_STEPS_LOG2,
+               "every fast class past the granule classes is a multiple of the granule");
+_Static_assert(SCA_MAX_GRANULE * SCA_MAX_CLASSES <= SCA_FAST_MAX_LIMIT,
+               "the lookup table covers every small limit");
+_Static_assert(SCA_MAX_CLASSES <= 256, "a class index fits in the lookup table's bytes");
 
 /* The largest batch one refill can ask for, in bytes; chunk arithmetic on
  * it (2 x, + chunk_bytes/16, + header) stays far from SIZE_MAX. */
@@ -95,14 +130,53 @@ _Static_assert(SCA_MAX_BATCH_BYTES <= SIZE_MAX / 64, "batch arithmetic cannot ov
 
 /* ---- small helpers -------------------------------------------------------- */
 
+/* The fast layout past the granule classes: in (2^k, 2^(k+1)], k >= 7, the
+ * classes are 2^k + j x 2^(k-2), j = 1..4. */
+static size_t fast_geometric_index(size_t linear_classes, size_t req)
+{
+    size_t m = req - 1;
+    unsigned k = 63u - (unsigned)__builtin_clzll((unsigned long long)m); /* 2^k <= m */
+    return linear_classes + ((size_t)(k - FAST_LINEAR_LOG2) << FAST_STEPS_LOG2) +
+           ((m >> (k - FAST_STEPS_LOG2)) - FAST_STEPS);
+}
+
+/* THE rule: which class serves a small request req (1..small_limit).  Run
+ * once per lookup-table entry at create; everything else reads the table. */
+static size_t class_index_rule(sca_layout_t layout, unsigned granule_shift, size_t req)
+{
+    if (layout == SCA_LAYOUT_FAST && req > FAST_LINEAR_LIMIT)
+        return fast_geometric_index(FAST_LINEAR_LIMIT >> granule_shift, req);
+    return (req - 1) >> granule_shift;
+}
+
+/* The block size of class idx under the rule above, before the cap at
+ * small_limit. */
+static size_t class_size_rule(sca_layout_t layout, unsigned granule_shift, size_t idx)
+{
+    size_t linear = FAST_LINEAR_LIMIT >> granule_shift;
+    if (layout == SCA_LAYOUT_SGI || idx < linear)
+        return (idx + 1) << granule_shift;
+    size_t j = idx - linear, k = FAST_LINEAR_LOG2 + (j >> FAST_STEPS_LOG2);
+    return (FAST_STEPS + (j & (FAST_STEPS - 1)) + 1) << (k - FAST_STEPS_LOG2);
+}
+
+/* THE size-0 rule: a request of 0 bytes is served as 1 byte (a valid,
+ * unique block).  Every path turns the caller's n into a request here (the
+ * inline paths fold it into `n - 1`, which wraps 0 out of every class). */
+static inline size_t request_of(size_t n)
+{
+    return n != 0 ? n : 1;
+}
+
+/* A small request's class (req in 1..small_limit). */
 static size_t class_index(const sca_t *a, size_t req)
 {
-    return (req - 1) >> a->granule_shift;
+    return a->h.class_of[(req - 1) >> SCA_LOOKUP_SHIFT];
 }
 
 static size_t class_size_of_index(const sca_t *a, size_t idx)
 {
-    return (idx + 1) << a->granule_shift;
+    return a->class_bytes[idx];
 }
 
 static uintptr_t owner_tag(const sca_t *a)
@@ -118,18 +192,21 @@ static void note_upstream(sca_t *a, size_t add, size_t sub)
 }
 
 /* On the hot path: keep it to an add, a compare and a rare store.  A pure
- * release cannot raise the peak: note_released skips the compare. */
+ * release cannot raise the peak: note_released skips the compare.  Lean
+ * instances run these too (a test of `lean` would cost every instance more
+ * than the add), but their inline paths do not, so the sums mean nothing
+ * there: sca_stats reports 0. */
 static inline void note_requested(sca_t *a, size_t add, size_t sub)
 {
-    size_t live = a->st.bytes_requested_live - sub + add;
-    a->st.bytes_requested_live = live;
-    if (live > a->st.bytes_requested_peak)
-        a->st.bytes_requested_peak = live;
+    size_t live = a->h.bytes_live - sub + add;
+    a->h.bytes_live = live;
+    if (live > a->h.bytes_peak)
+        a->h.bytes_peak = live;
 }
 
 static inline void note_released(sca_t *a, size_t n)
 {
-    a->st.bytes_requested_live -= n;
+    a->h.bytes_live -= n;
 }
 
 static void list_push(sca_t *a, size_t idx, void *block)
@@ -226,6 +303,35 @@ static int chunk_new(sca_t *a, size_t data_size)
     return 1;
 }
 
+/* The uncarved leftover of a chunk (left bytes, a multiple of the granule,
+ * shorter than the block wanted) goes to the lists that fit it: in the SGI
+ * layout it is a class of its own, one block; in the fast layout it is cut
+ * into the largest classes that fit, in turn (every multiple of the granule
+ * up to 128 is a class, so nothing is lost). */
+static void push_leftover(sca_t *a, size_t left)
+{
+    while (left > 0) {
+        size_t idx = class_index(a, left);
+        if (class_size_of_index(a, idx) > left)
+            idx--; /* the class above left: the one below fits */
+        size_t cls = class_size_of_index(a, idx);
+        list_push(a, idx, a->start_free);
+        a->carved[idx]++;
+        a->start_free += cls;
+        left -= cls;
+    }
+}
+
+/* Blocks per refill: SGI's batch; the fast layout's batch is bounded in
+ * bytes too (SCA_FAST_BATCH_BYTES), and is at least one block. */
+static size_t refill_count(const sca_t *a, size_t cls)
+{
+    if (a->layout == SCA_LAYOUT_SGI)
+        return a->batch;
+    size_t n = SCA_FAST_BATCH_BYTES / cls;
+    return n == 0 ? 1 : n < a->batch ? n : a->batch;
+}
+
 /* SGI's _S_chunk_alloc: up to *nobjs blocks of cls bytes, contiguous, from
  * the uncarved region, refilling it as needed.  On return *nobjs says how
  * many were carved (>= 1); NULL when nothing could be found. */
@@ -243,19 +349,18 @@ static unsigned char *chunk_alloc(sca_t *a, size_t cls, size_t *nobjs)
             a->start_free += total;
             return result;
         }
-        /* Too short for even one block: the leftover (a multiple of the
-         * granule, smaller than cls) goes to the list that fits it. */
-        if (left > 0) {
-            list_push(a, class_index(a, left), a->start_free);
-            a->carved[class_index(a, left)]++;
-        }
+        /* Too short for even one block: the leftover goes to the lists. */
+        push_leftover(a, left);
         a->start_free = a->end_free = NULL;
 
         /* SGI's growth: twice the batch plus a sixteenth of all chunks so
          * far, rounded to the granule.  Bounded (total <= SCA_MAX_BATCH_BYTES,
-         * chunk_bytes <= PTRDIFF_MAX): nothing here can overflow. */
+         * chunk_bytes <= PTRDIFF_MAX): nothing here can overflow.  The fast
+         * layout: a fixed chunk, or one batch if that is larger. */
         size_t growth = ((a->st.chunk_bytes >> 4) + a->granule - 1) & ~(a->granule - 1);
-        if (chunk_new(a, 2 * total + growth))
+        size_t want = a->layout == SCA_LAYOUT_SGI ? 2 * total + growth
+                      : total > SCA_FAST_CHUNK_BYTES ? total : SCA_FAST_CHUNK_BYTES;
+        if (chunk_new(a, want))
             continue;
 
         /* Upstream refused: carve a free block of this class or a larger one. */
@@ -279,7 +384,7 @@ static unsigned char *chunk_alloc(sca_t *a, size_t cls, size_t *nobjs)
  * batch onto the class's free list. */
 static void *refill(sca_t *a, size_t cls)
 {
-    size_t nobjs = a->batch;
+    size_t nobjs = refill_count(a, cls);
     unsigned char *run = chunk_alloc(a, cls, &nobjs);
     if (run == NULL)
         return NULL;
@@ -465,7 +570,7 @@ static const char *free_problem(const sca_t *a, const void *p, size_t req)
  * Returns 1 when it must be refused. */
 __attribute__((noinline)) static int refuse_bad_free(sca_t *a, const char *function, const void *p, size_t n)
 {
-    const char *problem = free_problem(a, p, n != 0 ? n : 1);
+    const char *problem = free_problem(a, p, request_of(n));
     if (problem == NULL)
         return 0;
     a->st.bad_frees++;
@@ -491,16 +596,46 @@ static inline int refused(sca_t *a, const char *function, const void *p, size_t 
 sca_options_t sca_options_default(void)
 {
     sca_options_t o = {SCA_DEFAULT_GRANULE, SCA_DEFAULT_SMALL_LIMIT, SCA_DEFAULT_REFILL_BATCH,
-                       alloc_upstream_malloc(), NULL, NULL};
+                       alloc_upstream_malloc(), NULL, NULL, SCA_LAYOUT_SGI, 0};
+    return o;
+}
+
+sca_options_t sca_options_fast(void)
+{
+    sca_options_t o = sca_options_default();
+    o.layout = SCA_LAYOUT_FAST;
+    o.small_limit = SCA_FAST_SMALL_LIMIT;
+    o.lean_stats = 1;
     return o;
 }
 
 static int options_valid(const sca_options_t *o)
 {
-    return is_pow2(o->granule) && o->granule >= sizeof(void *) && o->granule <= SCA_MAX_GRANULE &&
-           o->small_limit >= o->granule && o->small_limit % o->granule == 0 &&
-           o->small_limit / o->granule <= SCA_MAX_CLASSES && o->refill_batch >= 1 &&
-           o->refill_batch <= SCA_MAX_REFILL_BATCH && alloc_upstream_valid(&o->upstream);
+    if (!is_pow2(o->granule) || o->granule < sizeof(void *) || o->granule > SCA_MAX_GRANULE)
+        return 0;
+    int layout_ok = o->layout == SCA_LAYOUT_SGI ? o->small_limit / o->granule <= SCA_MAX_CLASSES
+                    : o->layout == SCA_LAYOUT_FAST ? o->granule <= SCA_FAST_MAX_GRANULE &&
+                                                         o->small_limit <= SCA_FAST_MAX_LIMIT
+                                                   : 0;
+    return o->small_limit >= o->granule && o->small_limit % o->granule == 0 && layout_ok &&
+           o->refill_batch >= 1 && o->refill_batch <= SCA_MAX_REFILL_BATCH &&
+           (o->lean_stats == 0 || o->lean_stats == 1) && alloc_upstream_valid(&o->upstream);
+}
+
+/* Fill the per-class sizes and the lookup table from the rule: the class
+ * of every 8-byte step of request sizes (class edges are multiples of the
+ * granule, so one request per step decides it); the last class ends at
+ * small_limit. */
+static void build_classes(sca_t *a)
+{
+    for (size_t i = 0; i < a->nclasses; i++) {
+        size_t cls = class_size_rule(a->layout, a->granule_shift, i);
+        a->class_bytes[i] = cls < a->small_limit ? cls : a->small_limit;
+    }
+    unsigned char *table = (unsigned char *)&a->class_bytes[a->nclasses];
+    for (size_t j = 0; j < a->small_limit >> SCA_LOOKUP_SHIFT; j++)
+        table[j] = (unsigned char)class_index_rule(a->layout, a->granule_shift, (j + 1) << SCA_LOOKUP_SHIFT);
+    a->h.class_of = table;
 }
 
 sca_t *sca_create(const sca_options_t *opts)
@@ -508,20 +643,29 @@ sca_t *sca_create(const sca_options_t *opts)
     sca_options_t o = opts != NULL ? *opts : sca_options_default();
     if (!options_valid(&o))
         return NULL;
-    size_t nclasses = o.small_limit / o.granule;
-    size_t size = sizeof(sca_t) + nclasses * (sizeof(size_class_t) + sizeof(size_t));
+    unsigned granule_shift = (unsigned)__builtin_ctzll((unsigned long long)o.granule);
+    size_t nclasses = class_index_rule(o.layout, granule_shift, o.small_limit) + 1;
+    size_t size = sizeof(sca_t) + nclasses * (sizeof(size_class_t) + 2 * sizeof(size_t)) +
+                  (o.small_limit >> SCA_LOOKUP_SHIFT);
     sca_t *a = o.upstream.alloc(o.upstream.ctx, size);
     if (a == NULL)
         return NULL;
     memset(a, 0, size);
+    a->layout = o.layout;
+    a->lean = o.lean_stats;
     a->up = o.upstream;
     a->granule = o.granule;
-    a->granule_shift = (unsigned)__builtin_ctzll((unsigned long long)o.granule);
+    a->granule_shift = granule_shift;
     a->small_limit = o.small_limit;
     a->nclasses = nclasses;
     a->batch = o.refill_batch;
     a->instance_size = size;
     a->carved = (size_t *)(void *)&a->classes[nclasses];
+    a->class_bytes = &a->carved[nclasses];
+    build_classes(a);
+    a->h.lists = a->classes;
+    a->h.fast_max = FAST_PATH_ON && a->lean ? a->small_limit : 0;
+    a->h.exact_max = FAST_PATH_ON && !a->lean ? a->small_limit : 0;
     a->large.prev = a->large.next = &a->large;
     a->report = o.report != NULL ? o.report : sca_report_abort;
     a->report_ctx = o.report_ctx;
@@ -555,14 +699,14 @@ size_t sca_class_size(const sca_t *a, size_t n)
 {
     if (a == NULL)
         return 0;
-    size_t req = n != 0 ? n : 1;
+    size_t req = request_of(n);
     return req > a->small_limit ? req : class_size_of_index(a, class_index(a, req));
 }
 
 /* The hand-out common to every small block: annotations, debug fill, counts. */
 static inline void *hand_out(sca_t *a, size_class_t *c, void *p, size_t n)
 {
-    size_t req = n != 0 ? n : 1;
+    size_t req = request_of(n);
     ann_hand_out(a, p, req);
     if (ALLOC_DEBUG >= 1) {
         memset(p, FILL_HANDED_OUT, req);
@@ -574,57 +718,74 @@ static inline void *hand_out(sca_t *a, size_class_t *c, void *p, size_t n)
     return p;
 }
 
-/* Every allocation the fast path in sca_allocate does not finish. */
-/* Kept out of line so the fast path needs no stack frame. */
-__attribute__((noinline)) static void *allocate_slow(sca_t *a, size_t n)
+/* Every allocation the list pop in sca_allocate_slow does not finish.
+ * Kept out of line so that pop needs no stack frame. */
+/* A large block (n > small_limit): upstream's block under a header, listed.
+ * Its own function, so the large path carries no frame for the small one. */
+__attribute__((noinline)) static void *allocate_large(sca_t *a, size_t n)
 {
-    size_t req = n != 0 ? n : 1;
-    void *p;
-    if (req > a->small_limit) {
-        p = large_alloc(a, req);
-        if (p != NULL)
-            note_requested(a, n, 0);
-    } else {
-        size_t idx = class_index(a, req);
-        p = list_pop(a, idx);
-        if (p == NULL)
-            p = refill(a, class_size_of_index(a, idx));
-        if (p != NULL)
-            hand_out(a, &a->classes[idx], p, n);
-    }
-    if (p == NULL)
+    void *p = large_alloc(a, n);
+    if (p == NULL) {
         a->st.failed_requests++;
+        return NULL;
+    }
+    note_requested(a, n, 0);
     return p;
 }
 
-void *sca_allocate(sca_t *a, size_t n)
+/* A small request whose list is empty (or size 0): refill. */
+__attribute__((noinline)) static void *allocate_miss(sca_t *a, size_t n)
+{
+    size_t req = request_of(n);
+    size_t idx = class_index(a, req);
+    void *p = list_pop(a, idx);
+    if (p == NULL)
+        p = refill(a, class_size_of_index(a, idx));
+    if (p == NULL) {
+        a->st.failed_requests++;
+        return NULL;
+    }
+    return hand_out(a, &a->classes[idx], p, n);
+}
+
+/* Everything sca_allocate (sca.h) does not serve inline: every call unless
+ * the inline path is on. */
+void *sca_allocate_slow(sca_t *a, size_t n)
 {
     if (a == NULL)
         return NULL;
-    /* Fast path: a small class with a free block.  n == 0 wraps to SIZE_MAX
-     * and takes the slow path, which serves it as 1. */
+    /* A small class with a free block.  n == 0 wraps to SIZE_MAX and takes
+     * allocate_miss, which serves it as 1. */
     size_t m = n - 1;
     if (m < a->small_limit) {
-        size_class_t *c = &a->classes[m >> a->granule_shift];
+        size_class_t *c = &a->classes[a->h.class_of[m >> SCA_LOOKUP_SHIFT]];
         void *p = c->head;
         if (p != NULL) {
             c->head = ann_link_read((void *const *)p);
             return hand_out(a, c, p, n);
         }
     }
-    return allocate_slow(a, n);
+    if (n > a->small_limit)
+        return allocate_large(a, n);
+    return allocate_miss(a, n);
 }
 
 /* Every deallocation the fast path does not finish, with the checks (a
  * refused p is counted in bad_frees and reported). */
+/* A large block given back, once its tag has been checked. */
+static inline void deallocate_large(sca_t *a, void *p, size_t n)
+{
+    large_free(a, p);
+    note_released(a, n);
+}
+
 __attribute__((noinline)) static void deallocate_slow(sca_t *a, void *p, size_t n)
 {
-    size_t req = n != 0 ? n : 1;
+    size_t req = request_of(n);
     if (refused(a, "sca_deallocate", p, n, req))
         return;
     if (req > a->small_limit) {
-        large_free(a, p);
-        note_released(a, n);
+        deallocate_large(a, p, n);
         return;
     }
     size_t idx = class_index(a, req);
@@ -639,23 +800,31 @@ __attribute__((noinline)) static void deallocate_slow(sca_t *a, void *p, size_t 
     note_released(a, n);
 }
 
-void sca_deallocate(sca_t *a, void *p, size_t n)
+/* Everything sca_deallocate (sca.h) does not serve inline. */
+void sca_deallocate_slow(sca_t *a, void *p, size_t n)
 {
     if (a == NULL || p == NULL)
         return;
-    /* Fast path (release builds): a small block goes on its list. */
+    /* Release builds: a small block goes on its list. */
     size_t m = n - 1;
     if (ALLOC_DEBUG == 0 && m < a->small_limit) {
 #if ALLOC_ASAN_ACTIVE
         if (refuse_bad_free(a, "sca_deallocate", p, n))
             return;
 #endif
-        size_class_t *c = &a->classes[m >> a->granule_shift];
-        ann_take_back(a, p, (size_t)((m >> a->granule_shift) + 1) << a->granule_shift);
+        size_t idx = a->h.class_of[m >> SCA_LOOKUP_SHIFT];
+        size_class_t *c = &a->classes[idx];
+        ann_take_back(a, p, class_size_of_index(a, idx));
         ann_link_write((void **)p, c->head);
         c->head = p;
         c->live--;
         note_released(a, n);
+        return;
+    }
+    /* Release builds: a large block with this instance's tag goes back to
+     * upstream (anything else: deallocate_slow reports it). */
+    if (!CHECKED_FREES && n > a->small_limit && large_tag_ok(a, p)) {
+        deallocate_large(a, p, n);
         return;
     }
     deallocate_slow(a, p, n);
@@ -667,7 +836,7 @@ void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n)
         return NULL;
     if (p == NULL)
         return sca_allocate(a, new_n);
-    size_t old_req = old_n != 0 ? old_n : 1, new_req = new_n != 0 ? new_n : 1;
+    size_t old_req = request_of(old_n), new_req = request_of(new_n);
     /* A bad p is refused before anything reads it. */
     if (refused(a, "sca_reallocate", p, old_n, old_req))
         return NULL;
@@ -706,6 +875,8 @@ sca_options_t sca_options(const sca_t *a)
         o.upstream = a->up;
         o.report = a->report;
         o.report_ctx = a->report_ctx;
+        o.layout = a->layout;
+        o.lean_stats = a->lean;
     }
     return o;
 }
@@ -717,6 +888,8 @@ ALLOC_NO_COVERAGE sca_stats_t sca_stats(const sca_t *a)
     if (a == NULL)
         return zero;
     sca_stats_t st = a->st;
+    st.bytes_requested_live = a->lean ? 0 : a->h.bytes_live;
+    st.bytes_requested_peak = a->lean ? 0 : a->h.bytes_peak;
     for (size_t i = 0; i < a->nclasses; i++) {
         st.small_blocks_live += a->classes[i].live;
         st.free_list_blocks += a->carved[i] - a->classes[i].live;

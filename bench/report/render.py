@@ -35,9 +35,9 @@ import stats  # noqa: E402
 
 WORKLOAD_ORDER = ["churn", "lifo", "lifecycle", "lifecycle-create", "realloc-double", "realloc-step", "resize", "trace",
                   "trace-end"]
-OURS = ["sca", "rp"]
+OURS = ["sca", "sca-fast", "rp"]
 PEERS = ["jemalloc", "tcmalloc", "mimalloc"]
-ALLOC_ORDER = ["glibc", "sca", "sca-via-pointer", "glibc-via-pointer", "rp", "rp-nocache", "rp-64k", "rp-64k-16k",
+ALLOC_ORDER = ["glibc", "sca", "sca-fast", "sca-via-pointer", "glibc-via-pointer", "rp", "rp-nocache", "rp-64k", "rp-64k-16k",
                "obstack", "bump",
                "jemalloc", "tcmalloc", "mimalloc", "null"]
 NULL = "null"  # the replay loop alone (trace workload)
@@ -45,6 +45,7 @@ NULL = "null"  # the replay loop alone (trace workload)
 MEASURED_HOW = {
     "glibc": "in alloc_bench (the process's own malloc)",
     "sca": "in alloc_bench, over a libc-malloc upstream",
+    "sca-fast": "in alloc_bench, as sca with sca_options_fast() (classes to 8 KiB, inline paths, lean statistics)",
     "rp": "in alloc_bench, over a libc-malloc upstream (a caching upstream in lifecycle-create; cached blocks "
           "count as held)",
     "rp-nocache": "in alloc_bench, a pool per request straight over libc malloc",
@@ -223,16 +224,16 @@ def targets(rows):
         return instr_ok, tv
 
     for w in ("churn", "lifo"):
-        for r in [r for r in rows if r["workload"] == w and r["allocator"] == "sca"]:
+        for r in [r for r in rows if r["workload"] == w and r["allocator"] in ("sca", "sca-fast")]:
             g = by.get(name_of(w, "glibc", r["arg"]))
             if g:
                 i_ok, tv = lower(r, g, 4.0)
-                add("sca >= 4x glibc on %s" % r["group"], i_ok, tv,
+                add("%s >= 4x glibc on %s" % (r["allocator"], r["group"]), i_ok, tv,
                     "instructions x%s, time x%s" % (fmt(r.get("x_glibc_instr")), fmt(r.get("x_glibc_time"))))
             peers = [by.get(name_of(w, p, r["arg"])) for p in PEERS]
             for p in [p for p in peers if p]:
                 i_ok, tv = lower(r, p)
-                add("sca ahead of %s on %s" % (p["allocator"], r["group"]), i_ok, tv,
+                add("%s ahead of %s on %s" % (r["allocator"], p["allocator"], r["group"]), i_ok, tv,
                     "instr/op %s vs %s; ns/op %s vs %s" % (fmt(r.get("instr_per_op"), "%.1f"),
                                                           fmt(p.get("instr_per_op"), "%.1f"),
                                                           fmt(r.get("ns_per_op")), fmt(p.get("ns_per_op"))))

@@ -198,6 +198,86 @@ static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_
     return 0;
 }
 
+/* The fast layout (sca_options_fast()) on instances of its own, so that a
+ * replay of this target's corpus reaches its code too (fuzz_sca_fast fuzzes
+ * it in depth, fuzz/adapters/sca_fast.c): a block at every class edge past
+ * 128 bytes and one past it, a chunk's leftover cut into two classes,
+ * reallocate in and across classes and to and from large, a lean
+ * instance's statistics, a fast option set refused. */
+static void fast_layout_edges(const fuzz_reporter_t *r)
+{
+    sca_options_t o = sca_options_fast();
+    o.granule = 64;
+    if (sca_create(&o) != NULL)
+        r->fail(r->ctx, "sca_create accepted the fast layout with a 64-byte granule");
+    o = sca_options_fast();
+    o.small_limit = SCA_FAST_MAX_LIMIT;
+    o.lean_stats = 0;
+    sca_t *a = sca_create(&o);
+    if (a == NULL) {
+        r->fail(r->ctx, "sca_create(fast layout) failed");
+        return;
+    }
+    void *p[64];
+    size_t n[64], k = 0;
+    for (size_t base = 128; base < SCA_FAST_MAX_LIMIT; base *= 2) {
+        for (size_t edge = base + base / 4; edge <= 2 * base; edge += base / 4) {
+            if (sca_class_size(a, edge) != edge || sca_class_size(a, edge + 1) <= edge ||
+                4 * (sca_class_size(a, edge + 1) - edge - 1) >= edge + 1)
+                r->fail(r->ctx, "fast layout: the classes at %zu are not 4 per power of two", edge);
+            n[k] = edge;
+            p[k++] = sca_allocate(a, edge);
+            n[k] = edge + 1;
+            p[k++] = sca_allocate(a, edge + 1);
+        }
+    }
+    for (size_t i = 0; i < k; i++)
+        sca_deallocate(a, p[i], n[i]);
+    sca_destroy(a);
+    /* 20480 + 3584 of a 32 KiB chunk leave 8704 bytes, not a class: a
+     * request of 10240 puts them on the lists as 8192 + 512. */
+    a = sca_create(&o);
+    if (a == NULL) {
+        r->fail(r->ctx, "sca_create(fast layout) failed");
+        return;
+    }
+    p[0] = sca_allocate(a, 20480);
+    p[1] = sca_allocate(a, 3584);
+    p[2] = sca_allocate(a, 10240);
+    if (sca_stats(a).free_list_blocks != 2 || sca_allocate(a, 8192) != (char *)p[1] + 3584)
+        r->fail(r->ctx, "fast layout: a chunk's leftover was not cut into 8192 + 512");
+    unsigned char *q = sca_allocate(a, 200);
+    if (q == NULL || sca_reallocate(a, q, 200, 224) != q) {
+        r->fail(r->ctx, "fast layout: a reallocate within its class moved");
+    } else {
+        memset(q, 0x5c, 224);
+        size_t steps[] = {300, 40000, 50000, 100};
+        size_t old = 224, kept = 224; /* bytes of the pattern still promised */
+        for (size_t i = 0; i < 4 && q != NULL; i++) {
+            q = sca_reallocate(a, q, old, steps[i]);
+            kept = kept < steps[i] ? kept : steps[i];
+            if (q == NULL || q[0] != 0x5c || q[kept - 1] != 0x5c)
+                r->fail(r->ctx, "fast layout: reallocate to %zu lost the prefix", steps[i]);
+            old = steps[i];
+        }
+        sca_deallocate(a, q, old);
+    }
+    if (sca_check(a) != 0)
+        r->fail(r->ctx, "fast layout: sca_check counts broken invariants");
+    sca_destroy(a);
+    /* Lean statistics: no requested bytes, the counts exact. */
+    o = sca_options_fast();
+    a = sca_create(&o);
+    if (a == NULL)
+        return;
+    q = sca_allocate(a, 300);
+    sca_stats_t st = sca_stats(a);
+    if (q == NULL || st.bytes_requested_live != 0 || st.small_blocks_live != 1)
+        r->fail(r->ctx, "a lean instance's statistics are not as sca.h says");
+    sca_deallocate(a, q, 300);
+    sca_destroy(a);
+}
+
 /* The answers to bad input, on instances of their own (the run's instance
  * and its statistics stay untouched). */
 static void edges(void *inst, const fuzz_reporter_t *r)
@@ -278,6 +358,7 @@ static void edges(void *inst, const fuzz_reporter_t *r)
         sca_deallocate(a, q, 8);
     }
     sca_destroy(a);
+    fast_layout_edges(r);
 }
 
 static const char *account(void *inst)

@@ -11,6 +11,18 @@
  * refuses, a free block of a larger class is carved up instead; only then
  * does the request fail.  Larger requests go straight to upstream.
  *
+ * That is the default layout (SCA_LAYOUT_SGI).  A second one,
+ * SCA_LAYOUT_FAST (sca_options_fast()), keeps the granule classes up to
+ * 128 bytes and adds 4 classes per power of two above (160, 192, 224, 256,
+ * 320, ...) up to small_limit (at most 32 KiB; 8 KiB in the fast option
+ * set; the last class is small_limit itself), so a small block wastes less
+ * than 25% of its size past 128 bytes.  Its refills are bounded in bytes (at most refill_batch
+ * blocks and about SCA_FAST_BATCH_BYTES, at least one block) and its chunks
+ * are SCA_FAST_CHUNK_BYTES (or one batch, if larger), with no growth term,
+ * so the memory held beyond what is live stays bounded.  A chunk's leftover
+ * is cut into the largest classes that fit it.  Everything else (free
+ * lists, borrowing, bad-free checks, the self-check) is the same.
+ *
  * The caller passes the size back on deallocate (as SGI's interface asks):
  * the allocator keeps no per-block header.
  *
@@ -19,6 +31,22 @@
  *
  * Size 0 is served as size 1 everywhere (a valid, unique block), so
  * allocate(0) and reallocate(p, old, 0) never return NULL for that reason.
+ *
+ * Inline fast paths.  sca_allocate and sca_deallocate are inline functions
+ * below (their out-of-line definitions in the library are the ABI): a small
+ * request whose class list is not empty is served in the caller.  They are
+ * on in a library built without checks or annotations (ALLOC_DEBUG 0, no
+ * ASan, no Valgrind annotations); otherwise the instance sets its fast_max
+ * and exact_max to 0, so that every call goes out of line, where blocks are
+ * filled, annotated and checked (the caller's own build settings do not
+ * matter).  With lean_stats = 1 (sca_options_fast() sets it) the inline
+ * path keeps only the per-class live count: about 15 instructions for an
+ * allocate or a deallocate (gcc -O3, x86_64).  Such lean instances do not
+ * keep bytes_requested_live and bytes_requested_peak (both read 0 in every
+ * build): an exact peak costs a load, a compare and a branch on every
+ * allocation.  Callers that need them count them (as the benchmark's meter
+ * does).  Every other statistic stays exact.  Without lean_stats the inline
+ * path keeps the byte counts too, as the out-of-line one does.
  *
  * Bad frees: a block given back twice, a pointer this instance never handed
  * out (or one inside a block), or a size of another class.  What each build
@@ -64,6 +92,24 @@ typedef struct sca sca_t;
 #define SCA_MAX_GRANULE 64
 #define SCA_MAX_CLASSES 256     /* small_limit / granule at most this */
 #define SCA_MAX_REFILL_BATCH 4096
+/* sca_options_fast()'s small limit, and the fast layout's bounds.  8 KiB:
+ * measured on the shipped traces (bench/report/targets-why.md), larger
+ * limits hold more memory (classes of 8-32 KiB, each with blocks on its
+ * own list) and copy on every growth past 8 KiB where upstream's realloc
+ * grows in place; smaller ones send the compiler trace's 4-8 KiB blocks to
+ * the large path. */
+#define SCA_FAST_SMALL_LIMIT 8192
+#define SCA_FAST_MAX_LIMIT 32768    /* the largest small_limit of any layout */
+#define SCA_FAST_MAX_GRANULE 32     /* fast layout: classes past 128 are multiples of 32 */
+#define SCA_FAST_BATCH_BYTES 1024   /* fast layout: bytes a refill aims for (4096 held
+                                     * 5-25% more on the perl trace, no faster) */
+#define SCA_FAST_CHUNK_BYTES 32768  /* fast layout: the size of a chunk's data */
+
+/* How small sizes map to classes (sca_options_t.layout). */
+typedef enum sca_layout {
+    SCA_LAYOUT_SGI = 0,   /* n rounded up to the granule; SGI's chunk growth */
+    SCA_LAYOUT_FAST = 1   /* granule classes to 128, then 4 per power of two; bounded chunks */
+} sca_layout_t;
 
 /* What an instance does with a bad free it caught (see "Bad frees" above):
  * called with the public function that caught it ("sca_deallocate" or
@@ -92,6 +138,11 @@ typedef struct sca_options {
     alloc_upstream_t upstream;
     sca_report_fn report;    /* NULL: sca_report_abort */
     void *report_ctx;        /* passed to report */
+    sca_layout_t layout;     /* SCA_LAYOUT_SGI (0) or SCA_LAYOUT_FAST; fast: granule at
+                              * most SCA_FAST_MAX_GRANULE, small_limit at most
+                              * SCA_FAST_MAX_LIMIT (any multiple of the granule) */
+    int lean_stats;          /* 0: every statistic exact; 1: no requested-bytes
+                              * statistics, inline fast paths on (see the top) */
 } sca_options_t;
 
 typedef struct sca_stats {
@@ -115,6 +166,10 @@ typedef struct sca_stats {
  * upstream, report NULL (sca_report_abort). */
 sca_options_t sca_options_default(void);
 
+/* The fast option set: the defaults with layout SCA_LAYOUT_FAST, small
+ * limit SCA_FAST_SMALL_LIMIT (8 KiB) and lean_stats 1. */
+sca_options_t sca_options_fast(void);
+
 /* Create an allocator.  opts NULL: defaults.  Returns NULL when the options
  * are invalid (see sca_options_t) or upstream cannot hold the instance. */
 sca_t *sca_create(const sca_options_t *opts);
@@ -127,14 +182,14 @@ void sca_destroy(sca_t *a);
  * NULL, n is too large for upstream (no overflow anywhere: n near SIZE_MAX
  * fails cleanly), or upstream fails and no free block can be borrowed.  On
  * failure the instance is unchanged and still usable. */
-void *sca_allocate(sca_t *a, size_t n);
+inline void *sca_allocate(sca_t *a, size_t n);
 
 /* Return a block.  n must be the size it was allocated (or last reallocated)
  * with; any n of the same class works for small blocks.  p NULL or a NULL:
  * no-op.  A bad free that the build catches (see "Bad frees" at the top) is
  * refused, counted in stats.bad_frees and reported; one it does not catch is
  * undefined. */
-void sca_deallocate(sca_t *a, void *p, size_t n);
+inline void sca_deallocate(sca_t *a, void *p, size_t n);
 
 /* Resize p from old_n to new_n bytes, keeping min(old_n, new_n) bytes.
  * Same class (or both large through upstream realloc): may return p.
@@ -144,8 +199,10 @@ void sca_deallocate(sca_t *a, void *p, size_t n);
  * read (reported as "sca_reallocate"), and NULL is returned. */
 void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n);
 
-/* The class size a request of n bytes is served with: n rounded up to the
- * granule for small n (0 -> granule), n itself for large n.  a NULL: 0. */
+/* The class size a request of n bytes is served with (0 counts as 1): for
+ * small n, n rounded up to the granule in the SGI layout, the smallest class
+ * of the fast layout that holds n (less than 25% more than n past 128
+ * bytes, and never more than small_limit); n itself for large n.  a NULL: 0. */
 size_t sca_class_size(const sca_t *a, size_t n);
 
 /* The options a was created with (a NULL: zeroed options). */
@@ -161,6 +218,103 @@ sca_stats_t sca_stats(const sca_t *a);
  * Returns 0 when sound; a NULL: 1.  Works with NDEBUG; cost O(free blocks x
  * chunks). */
 size_t sca_check(const sca_t *a);
+
+/* ---- Inline fast paths ---------------------------------------------------
+ * NOT API: the structures below are the start of sca.c's own, shown so that
+ * the inline code can read them; they change with the library.  Use the
+ * functions. */
+
+/* One free list per class. */
+typedef struct sca_list {
+    void *head;
+    size_t live;               /* blocks of this class handed out */
+} sca_list_t;
+
+/* The class of a small request n: class_of[(n - 1) >> SCA_LOOKUP_SHIFT]
+ * (SCA_LOOKUP_SHIFT: the smallest granule, so every class starts on it). */
+#define SCA_LOOKUP_SHIFT 3
+
+/* The start of every instance (sca.c's struct sca begins with it). */
+typedef struct sca_head {
+    size_t fast_max;             /* lean: n - 1 < fast_max served inline; else 0 */
+    size_t exact_max;            /* not lean: the same, keeping the byte counts */
+    sca_list_t *lists;           /* one per class */
+    const unsigned char *class_of;
+    size_t bytes_live;           /* bytes_requested_live (not lean) */
+    size_t bytes_peak;           /* bytes_requested_peak (not lean) */
+} sca_head_t;
+
+/* Out of line: everything the inline paths do not serve, with the same
+ * results as sca_allocate and sca_deallocate. */
+void *sca_allocate_slow(sca_t *a, size_t n);
+void sca_deallocate_slow(sca_t *a, void *p, size_t n);
+
+/* The pop and the push both inline paths share (m = n - 1, a small size). */
+inline void *sca_pop_(const sca_head_t *h, size_t m)
+{
+    sca_list_t *l = &h->lists[h->class_of[m >> SCA_LOOKUP_SHIFT]];
+    void *p = l->head;
+    if (p != NULL) {
+        l->head = *(void **)p;
+        l->live++;
+    }
+    return p;
+}
+
+inline void sca_push_(const sca_head_t *h, size_t m, void *p)
+{
+    sca_list_t *l = &h->lists[h->class_of[m >> SCA_LOOKUP_SHIFT]];
+    *(void **)p = l->head;
+    l->head = p;
+    l->live--;
+}
+
+/* n == 0 wraps to SIZE_MAX in `n - 1` and goes out of line, as does anything
+ * above fast_max and exact_max (both 0 unless the inline paths are on: see
+ * the top).  Lean instances take the first test; the others, the second,
+ * which keeps the requested bytes and their peak as sca.c does. */
+inline void *sca_allocate(sca_t *a, size_t n)
+{
+    sca_head_t *h = (sca_head_t *)(void *)a;
+    size_t m = n - 1;
+    if (a != NULL) {
+        if (m < h->fast_max) {
+            void *p = sca_pop_(h, m);
+            if (p != NULL)
+                return p;
+        } else if (m < h->exact_max) {
+            void *p = sca_pop_(h, m);
+            if (p != NULL) {
+                size_t live = h->bytes_live + n;
+                h->bytes_live = live;
+                if (live > h->bytes_peak)
+                    h->bytes_peak = live;
+                return p;
+            }
+        }
+    }
+    return sca_allocate_slow(a, n);
+}
+
+/* Inline paths are on only where small frees are not checked anyway (no
+ * ALLOC_DEBUG, no ASan): nothing is skipped. */
+inline void sca_deallocate(sca_t *a, void *p, size_t n)
+{
+    sca_head_t *h = (sca_head_t *)(void *)a;
+    size_t m = n - 1;
+    if (a != NULL && p != NULL) {
+        if (m < h->fast_max) {
+            sca_push_(h, m, p);
+            return;
+        }
+        if (m < h->exact_max) {
+            sca_push_(h, m, p);
+            h->bytes_live -= n;
+            return;
+        }
+    }
+    sca_deallocate_slow(a, p, n);
+}
 
 #ifdef __cplusplus
 }
