@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "executor.h"
 #include "optext.h"
 #include "sanitizer.h"
@@ -71,28 +72,30 @@ static void reporter_fail(void *ctx, const char *fmt, ...)
     exec_fail(ctx, "%s", msg);
 }
 
-/* ---- the harness's own upstream: libc with a size cap --------------------- */
+/* ---- the harness's own upstream: the arena (libc without ASan), capped --- */
 
 /* Blocks above the cap are refused, as a system out of memory would: they
- * would take ASan's mmap path (slow) and teach the fuzzer nothing new. */
+ * would take ASan's mmap path (slow) and teach the fuzzer nothing new.
+ * Under ASan they come from one reused arena (arena.h), poisoned as ASan's
+ * malloc would, without its per-call cost. */
 static void *capped_alloc(void *ctx, size_t n)
 {
     (void)ctx;
-    return n > FUZZ_UPSTREAM_CAP ? NULL : malloc(n);
+    return n > FUZZ_UPSTREAM_CAP ? NULL : fuzz_arena_alloc(n);
 }
 
 static void capped_free(void *ctx, void *p, size_t n)
 {
     (void)ctx;
     (void)n;
-    free(p);
+    fuzz_arena_free(p);
 }
 
 static void *capped_realloc(void *ctx, void *p, size_t old_n, size_t n)
 {
     (void)ctx;
     (void)old_n;
-    return n > FUZZ_UPSTREAM_CAP ? NULL : realloc(p, n);
+    return n > FUZZ_UPSTREAM_CAP ? NULL : fuzz_arena_realloc(p, n);
 }
 
 static const alloc_upstream_t capped_upstream = {capped_alloc, capped_free, capped_realloc, NULL};
@@ -862,11 +865,11 @@ static void role_init(exec_t *x, role_t *r, const fuzz_adapter_t *ad)
 int fuzz_run_adapters(const fuzz_target_t *t, const fuzz_adapter_t *heap, const fuzz_adapter_t *pool,
                       const uint8_t *data, size_t size, const char *label, int paranoid)
 {
-    exec_t *x = calloc(1, sizeof *x);
-    if (x == NULL) {
-        fprintf(stderr, "fuzz_run: out of memory\n");
-        abort();
-    }
+    /* One run's state, reused by the next input (a calloc and free per
+     * input cost more than clearing it). */
+    static exec_t run_state;
+    exec_t *x = &run_state;
+    memset(x, 0, sizeof *x);
     x->t = t;
     x->label = label;
     x->paranoid = paranoid;
@@ -911,6 +914,6 @@ int fuzz_run_adapters(const fuzz_target_t *t, const fuzz_adapter_t *heap, const 
         EXEC_CHECK(x, !has(r, FUZZ_CAP_UPSTREAM) || alloc_counting_stats(&r->count).blocks_held == 0,
                    "%s: upstream blocks still out at the end", role_name(r));
     }
-    free(x);
+    fuzz_arena_reset(); /* every arena block is back: the checks above said so */
     return 0;
 }
