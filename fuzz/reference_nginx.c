@@ -96,12 +96,12 @@ static void push_node(ngx_ref_t *r, void *p)
 
 void ngx_ref_init(ngx_ref_t *r, size_t block_size, size_t max)
 {
-    fuzz_recorder_t rec = r->rec;
     if (measured.pool_header == 0)
         measured = measure();
-    ngx_ref_free(r);
-    memset(r, 0, sizeof *r);
-    r->rec = rec;
+    /* Field by field: the recorder is live (it holds the create's call),
+     * and the arrays keep their memory when r is used again. */
+    r->nblocks = r->current = r->nnodes = 0;
+    r->verdict = NULL;
     r->block_size = block_size;
     r->max = max;
     r->pool_header = measured.pool_header;
@@ -126,6 +126,7 @@ void ngx_ref_free(ngx_ref_t *r)
     free(r->nodes);
     r->blocks = NULL;
     r->nodes = NULL;
+    r->blocks_cap = r->nodes_cap = r->nblocks = r->nnodes = 0;
 }
 
 /* ---- the rules ------------------------------------------------------------ */

@@ -46,8 +46,10 @@ typedef struct ngx_ref {
  * before ngx_ref_init. */
 alloc_upstream_t ngx_ref_upstream(ngx_ref_t *r, const alloc_upstream_t *parent);
 
-/* After rp_create succeeded with blocks of block_size bytes and rp_max max. */
+/* After rp_create succeeded with blocks of block_size bytes and rp_max max.
+ * r starts zeroed, or is one init'ed before (its arrays are reused). */
 void ngx_ref_init(ngx_ref_t *r, size_t block_size, size_t max);
+/* Free r's arrays (r can be init'ed again). */
 void ngx_ref_free(ngx_ref_t *r);
 
 /* What the pool answered: palloc/pnalloc/pcalloc (align 0 for pnalloc),
