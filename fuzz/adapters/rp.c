@@ -217,56 +217,112 @@ static size_t self_check(const void *inst)
     return rp_check(s->pool);
 }
 
-/* Modes 3 to 7 break the blocks through rp.h's view of the pool head (the
- * inline fast path reads it too): 3, the current block's `last` past its
- * end; 4, the chain loops back to the first block; 5, `current` is no block
- * of the chain; 6, a block's end moved (its size is not the pool's); 7, the
- * small bytes claimed exceed what the blocks handed out. */
-static size_t tamper_blocks(rp_inst_t *s, unsigned mode)
+/* Modes 3 to 7, 15 and 16 break the blocks through rp.h's view of the pool
+ * head (the inline fast path reads it too): 3, the current block's `last`
+ * past its end; 4, the chain loops back to the first block; 5, `current` is
+ * no block of the chain; 6, a block's end moved (its size is not the
+ * pool's); 7, the small bytes claimed exceed what the blocks handed out;
+ * 15, the chain ends a block early; 16, fast_max is not rp_max; 17, the
+ * current block's `last` before its data.  -1 when there is nothing to
+ * break (15 with one block). */
+static int tamper_blocks(rp_inst_t *s, unsigned mode, size_t *broken)
 {
     rp_pool_head_t *h = (rp_pool_head_t *)(void *)s->pool;
-    struct rp_block *b = h->current, *tail = &h->first, stray = *h->current;
-    while (tail->next != NULL)
+    struct rp_block *b = h->current, *tail = &h->first, *before_tail = NULL, stray = *h->current;
+    while (tail->next != NULL) {
+        before_tail = tail;
         tail = tail->next;
+    }
+    if (mode == 15 && before_tail == NULL)
+        return -1;
     unsigned char *last = b->last, *end = b->end;
     struct rp_block *current = h->current;
-    size_t small = h->small_bytes, broken;
+    size_t small = h->small_bytes, fast_max = h->fast_max;
     switch (mode) {
     case 3: b->last = b->end + RP_ALIGNMENT; break;
     case 4: tail->next = &h->first; break;
     case 5: h->current = &stray; break;
     case 6: b->end += RP_ALIGNMENT; break;
+    case 15: before_tail->next = NULL; break;
+    case 16: h->fast_max = fast_max + 1; break;
+    case 17: b->last = (unsigned char *)b; break; /* its header: before its data */
     default: h->small_bytes = SIZE_MAX / 2; break;
     }
-    broken = rp_check(s->pool);
+    *broken = rp_check(s->pool);
     b->last = last;
     b->end = end;
     tail->next = NULL;
+    if (before_tail != NULL)
+        before_tail->next = tail;
     h->current = current;
     h->small_bytes = small;
-    return broken;
+    h->fast_max = fast_max;
+    return 0;
+}
+
+/* Modes 8 to 14 break the large list (rp.h's struct rp_large), at the nodes
+ * where nginx's rules put them (the reference's, checked after every op):
+ * 8, the head loops to itself; 9, the second node is outside pool memory;
+ * 10, a live block's address is past its upstream block; 11, the list ends
+ * after its head; 12, a live node is emptied; 13, a live block's size is
+ * off by one; 14, its upstream size is; 18, a live block's address before
+ * its upstream block.  -1 when the pool has no such node
+ * (no large block, or one node where two are needed). */
+static int tamper_large(rp_inst_t *s, unsigned mode, size_t *broken)
+{
+    struct rp_large *head = ngx_ref_large_node(&s->ref, 0), *live = ngx_ref_large_node(&s->ref, 1);
+    struct rp_large outside = {NULL, NULL, NULL, 0, 0};
+    if (head == NULL || (mode >= 10 && mode != 11 && live == NULL) || ((mode == 9 || mode == 11) && head->next == NULL))
+        return -1;
+    struct rp_large *next = head->next;
+    struct rp_large saved = live != NULL ? *live : outside;
+    switch (mode) {
+    case 8: head->next = head; break;
+    case 9: head->next = &outside; break;
+    case 10: live->alloc = (unsigned char *)live->raw + live->raw_size; break;
+    case 11: head->next = NULL; break;
+    case 12: live->alloc = NULL; break;
+    case 13: live->size--; break;
+    case 18: live->alloc = (unsigned char *)live->raw - 1; break;
+    default: live->raw_size += RP_ALIGNMENT; break;
+    }
+    *broken = rp_check(s->pool);
+    head->next = next;
+    if (live != NULL) {
+        live->alloc = saved.alloc;
+        live->size = saved.size;
+        live->raw_size = saved.raw_size;
+    }
+    return 0;
 }
 
 /* Break the cleanup list at its newest record (hint): mode 0, it points to
  * itself; 1, to a record outside pool memory; 2, the list ends early;
- * 3 to 7: see tamper_blocks. */
+ * 3 to 18: see tamper_blocks and tamper_large. */
 static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_t *broken, size_t *after,
                   const char **what)
 {
     (void)hint_size;
-    static const char *const names[] = {"a cycle in the cleanup list", "a cleanup record outside the pool",
-                                        "a cleanup list cut short", "a block whose last is past its end",
-                                        "a cycle in the block chain", "a current block outside the chain",
-                                        "a block whose size is not the pool's", "more small bytes than handed out"};
+    static const char *const names[] = {
+        "a cycle in the cleanup list", "a cleanup record outside the pool", "a cleanup list cut short",
+        "a block whose last is past its end", "a cycle in the block chain", "a current block outside the chain",
+        "a block whose size is not the pool's", "more small bytes than handed out", "a cycle in the large list",
+        "a large node outside the pool", "a large block outside its upstream block", "a large list cut short",
+        "a live large node emptied", "a large block's size changed", "a large block's upstream size changed",
+        "a block chain cut short", "fast_max that is not rp_max", "a block whose last is before its data",
+        "a large block before its upstream block"};
+    enum { MODES = sizeof names / sizeof names[0] };
     rp_inst_t *s = inst;
     rp_cleanup_t outside = {NULL, NULL, NULL};
     rp_cleanup_t *rec = hint, *next = rec->next;
-    mode %= 8;
+    mode %= MODES;
     *what = names[mode];
     if (mode >= 3) {
-        *broken = tamper_blocks(s, mode);
-        *after = rp_check(s->pool);
-        return 0;
+        int large = (mode >= 8 && mode <= 14) || mode == 18;
+        int rc = large ? tamper_large(s, mode, broken) : tamper_blocks(s, mode, broken);
+        if (rc == 0)
+            *after = rp_check(s->pool);
+        return rc;
     }
     if (mode == 2 && next == NULL)
         return -1;
