@@ -156,10 +156,11 @@ static size_t param(const exec_t *x, fuzz_param_t which, size_t fallback)
 /* A size operand's value in the current state. */
 static size_t resolve(const exec_t *x, fuzz_value_t v)
 {
+    if (v.sym == FUZZ_SYM_LITERAL)
+        return (size_t)v.literal; /* most operands: no instance to ask */
     size_t g = param(x, FUZZ_PARAM_GRANULE, 8), l = param(x, FUZZ_PARAM_SMALL_LIMIT, 128),
            m = param(x, FUZZ_PARAM_POOL_MAX, 4095);
     switch ((fuzz_sym_t)v.sym) {
-    case FUZZ_SYM_LITERAL: return (size_t)v.literal;
     case FUZZ_SYM_G_MINUS_1: return g - 1;
     case FUZZ_SYM_G: return g;
     case FUZZ_SYM_G_PLUS_1: return g + 1;
@@ -220,9 +221,11 @@ static void verify_cleanup_data(const exec_t *x, size_t index, const char *when)
 
 static void verify_owner(const exec_t *x, fuzz_owner_t owner, const char *when)
 {
-    for (size_t i = 0; i < FUZZ_SLOTS; i++)
+    for (uint64_t live = x->model.live; live != 0;) {
+        size_t i = fuzz_next_live(&live);
         if (x->model.slot[i].owner == owner)
             verify_block(x, i, when);
+    }
     for (size_t i = 0; owner == FUZZ_OWNER_POOL && i < x->model.ncleanups; i++)
         verify_cleanup_data(x, i, when);
 }
@@ -231,9 +234,10 @@ static void verify_owner(const exec_t *x, fuzz_owner_t owner, const char *when)
  * except slot `except` (the block being reallocated). */
 static void check_no_overlap(const exec_t *x, const void *p, size_t n, size_t except, const char *what)
 {
-    for (size_t i = 0; i < FUZZ_SLOTS; i++) {
+    for (uint64_t live = x->model.live; live != 0;) {
+        size_t i = fuzz_next_live(&live);
         const fuzz_block_t *b = &x->model.slot[i];
-        if (i != except && b->owner != FUZZ_OWNER_NONE)
+        if (i != except)
             EXEC_CHECK(x, !fuzz_overlaps(p, n, b->ptr, b->size),
                        "%s %p (%zu bytes) overlaps live block s%zu %p (%zu bytes)", what, p, n, i,
                        (void *)b->ptr, b->size);
@@ -411,7 +415,8 @@ static void role_teardown(exec_t *x, role_t *r, int destroying)
     /* the small pool blocks, to see them poisoned after a reset */
     const void *small[FUZZ_SLOTS + FUZZ_CLEANUPS];
     size_t small_size[FUZZ_SLOTS + FUZZ_CLEANUPS], nsmall = 0;
-    for (size_t i = 0; i < FUZZ_SLOTS; i++) {
+    for (uint64_t live = x->model.live; live != 0;) {
+        size_t i = fuzz_next_live(&live);
         const fuzz_block_t *b = &x->model.slot[i];
         if (b->owner == owner && !b->large) {
             small[nsmall] = b->ptr;
