@@ -151,11 +151,6 @@ void fuzz_arena_reset(void)
     arena.top = arena.base;
 }
 
-int fuzz_arena_active(void)
-{
-    return ready();
-}
-
 #else /* no ASan: malloc, whose redzones Valgrind knows */
 
 void *fuzz_arena_alloc(size_t n)
@@ -175,11 +170,6 @@ void *fuzz_arena_realloc(void *p, size_t n)
 
 void fuzz_arena_reset(void)
 {
-}
-
-int fuzz_arena_active(void)
-{
-    return 0;
 }
 
 #endif

@@ -46,7 +46,5 @@ void *fuzz_arena_realloc(void *p, size_t n);
  * the caller has checked that none is still in use). */
 void fuzz_arena_reset(void);
 
-/* 1 when blocks come from the arena (ASan builds), 0 when from malloc. */
-int fuzz_arena_active(void);
 
 #endif
