@@ -217,15 +217,17 @@ static size_t self_check(const void *inst)
     return rp_check(s->pool);
 }
 
-/* Modes 3 to 7, 15 and 16 break the blocks through rp.h's view of the pool
- * head (the inline fast path reads it too): 3, the current block's `last`
- * past its end; 4, the chain loops back to the first block; 5, `current` is
- * no block of the chain; 6, a block's end moved (its size is not the
- * pool's); 7, the small bytes claimed exceed what the blocks handed out;
- * 15, the chain ends a block early; 16, fast_max is not rp_max; 17, the
- * current block's `last` before its data.  -1 when there is nothing to
- * break (15 with one block). */
-static int tamper_blocks(rp_inst_t *s, unsigned mode, size_t *broken)
+/* Modes 3 to 7, 15 to 17, 19 and 20 break the blocks through rp.h's view of
+ * the pool head (the inline fast path reads it too): 3, the current block's
+ * `last` past its end; 4, the chain loops back to the first block; 5,
+ * `current` is no block of the chain; 6, a block's end moved (its size is
+ * not the pool's); 7, the small bytes claimed exceed what the blocks handed
+ * out; 15, the chain ends a block early; 16, fast_max is not rp_max; 17,
+ * the current block's `last` before its data; 19, the first block loops to
+ * itself (what lies in later blocks is out of reach); 20, the `last` of the
+ * block holding the newest cleanup record (hint) rewound to just before it.
+ * -1 when there is nothing to break (15 and 19 with one block). */
+static int tamper_blocks(rp_inst_t *s, unsigned mode, const void *hint, size_t *broken)
 {
     rp_pool_head_t *h = (rp_pool_head_t *)(void *)s->pool;
     struct rp_block *b = h->current, *tail = &h->first, *before_tail = NULL, stray = *h->current;
@@ -233,8 +235,16 @@ static int tamper_blocks(rp_inst_t *s, unsigned mode, size_t *broken)
         before_tail = tail;
         tail = tail->next;
     }
-    if (mode == 15 && before_tail == NULL)
+    if (mode == 20) { /* the block that holds the record */
+        for (b = &h->first; b != NULL; b = b->next)
+            if ((const unsigned char *)hint > (unsigned char *)b && (const unsigned char *)hint < b->end)
+                break;
+        if (b == NULL)
+            return -1;
+    }
+    if ((mode == 15 || mode == 19) && before_tail == NULL)
         return -1;
+    struct rp_block *second = h->first.next;
     unsigned char *last = b->last, *end = b->end;
     struct rp_block *current = h->current;
     size_t small = h->small_bytes, fast_max = h->fast_max;
@@ -246,6 +256,8 @@ static int tamper_blocks(rp_inst_t *s, unsigned mode, size_t *broken)
     case 15: before_tail->next = NULL; break;
     case 16: h->fast_max = fast_max + 1; break;
     case 17: b->last = (unsigned char *)b; break; /* its header: before its data */
+    case 19: h->first.next = &h->first; break;
+    case 20: b->last = (unsigned char *)(uintptr_t)hint - 1; break;
     default: h->small_bytes = SIZE_MAX / 2; break;
     }
     *broken = rp_check(s->pool);
@@ -254,6 +266,7 @@ static int tamper_blocks(rp_inst_t *s, unsigned mode, size_t *broken)
     tail->next = NULL;
     if (before_tail != NULL)
         before_tail->next = tail;
+    h->first.next = second;
     h->current = current;
     h->small_bytes = small;
     h->fast_max = fast_max;
@@ -298,7 +311,7 @@ static int tamper_large(rp_inst_t *s, unsigned mode, size_t *broken)
 
 /* Break the cleanup list at its newest record (hint): mode 0, it points to
  * itself; 1, to a record outside pool memory; 2, the list ends early;
- * 3 to 18: see tamper_blocks and tamper_large. */
+ * 3 to 20: see tamper_blocks and tamper_large. */
 static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_t *broken, size_t *after,
                   const char **what)
 {
@@ -310,7 +323,8 @@ static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_
         "a large node outside the pool", "a large block outside its upstream block", "a large list cut short",
         "a live large node emptied", "a large block's size changed", "a large block's upstream size changed",
         "a block chain cut short", "fast_max that is not rp_max", "a block whose last is before its data",
-        "a large block before its upstream block"};
+        "a large block before its upstream block", "a first block that loops to itself",
+        "a block's last rewound over a cleanup record"};
     enum { MODES = sizeof names / sizeof names[0] };
     rp_inst_t *s = inst;
     rp_cleanup_t outside = {NULL, NULL, NULL};
@@ -319,7 +333,7 @@ static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_
     *what = names[mode];
     if (mode >= 3) {
         int large = (mode >= 8 && mode <= 14) || mode == 18;
-        int rc = large ? tamper_large(s, mode, broken) : tamper_blocks(s, mode, broken);
+        int rc = large ? tamper_large(s, mode, broken) : tamper_blocks(s, mode, hint, broken);
         if (rc == 0)
             *after = rp_check(s->pool);
         return rc;
