@@ -225,7 +225,8 @@ static size_t self_check(const void *inst)
  * out; 15, the chain ends a block early; 16, fast_max is not rp_max; 17,
  * the current block's `last` before its data; 19, the first block loops to
  * itself (what lies in later blocks is out of reach); 20, the `last` of the
- * block holding the newest cleanup record (hint) rewound to just before it.
+ * block holding the newest cleanup record (hint) rewound to cut the record's
+ * last byte off the used memory.
  * -1 when there is nothing to break (15 and 19 with one block). */
 static int tamper_blocks(rp_inst_t *s, unsigned mode, const void *hint, size_t *broken)
 {
@@ -257,7 +258,7 @@ static int tamper_blocks(rp_inst_t *s, unsigned mode, const void *hint, size_t *
     case 16: h->fast_max = fast_max + 1; break;
     case 17: b->last = (unsigned char *)b; break; /* its header: before its data */
     case 19: h->first.next = &h->first; break;
-    case 20: b->last = (unsigned char *)(uintptr_t)hint - 1; break;
+    case 20: b->last = (unsigned char *)(uintptr_t)hint + sizeof(rp_cleanup_t) - 1; break;
     default: h->small_bytes = SIZE_MAX / 2; break;
     }
     *broken = rp_check(s->pool);
@@ -324,7 +325,7 @@ static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_
         "a live large node emptied", "a large block's size changed", "a large block's upstream size changed",
         "a block chain cut short", "fast_max that is not rp_max", "a block whose last is before its data",
         "a large block before its upstream block", "a first block that loops to itself",
-        "a block's last rewound over a cleanup record"};
+        "a block's last that cuts a cleanup record short"};
     enum { MODES = sizeof names / sizeof names[0] };
     rp_inst_t *s = inst;
     rp_cleanup_t outside = {NULL, NULL, NULL};
