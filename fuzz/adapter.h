@@ -146,7 +146,11 @@ typedef struct fuzz_adapter {
     void (*edges)(void *inst, const fuzz_reporter_t *r);
     /* Exact accounting: after each op, does what the instance took from
      * upstream match the adapter's reference model of its rules?  Returns
-     * NULL, or a message (static storage) naming the first difference. */
+     * NULL, or a message (static storage) naming the first difference.
+     * After an op that may have changed the instance the executor calls
+     * stats, then account, with nothing in between (account may reuse what
+     * stats read); after ops that change nothing (fail, fail-at, check,
+     * edges) neither. */
     const char *(*account)(void *inst);
 } fuzz_adapter_t;
 

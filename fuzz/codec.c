@@ -18,6 +18,8 @@ static uint64_t decode_byte_operand(fuzz_operand_type_t type, uint8_t b, const f
         return b < 0xC0 ? (uint64_t)1 << (b % 24) : (uint64_t)(b - 0xC0);
     case FUZZ_ARG_COUNT:
         return b % 16;
+    case FUZZ_ARG_MODE:
+        return b;
     case FUZZ_ARG_NTH:
         return 1 + b % 64;
     case FUZZ_ARG_GRANULE:

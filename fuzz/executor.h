@@ -18,8 +18,9 @@
 #define FUZZ_CHECK_MAX_ONE ((size_t)1 << 16) /* one self-check estimated above this is skipped */
 #define FUZZ_SWEEPS 4u                       /* `check` sweeps of every block per run */
 #define FUZZ_TAMPERS 4u                      /* `tamper` ops that run, per run */
-#define FUZZ_UPSTREAM_CAP ((size_t)96 << 10) /* the harness's "system" refuses bigger blocks:
-                                              * ASan serves larger ones by mmap (slow) */
+#define FUZZ_UPSTREAM_CAP ((size_t)96 << 10) /* the harness's "system" refuses bigger blocks
+                                              * (ASan's malloc served them by mmap, slowly; the
+                                              * arena keeps the cap, so inputs mean the same) */
 #define FUZZ_SYSTEM_CAP ((size_t)4 << 20)    /* the most a peer (no upstream of ours) is asked for */
 #define FUZZ_PAGE 4096u
 #define FUZZ_HUGE ((size_t)1 << 20)

@@ -152,6 +152,7 @@ void fuzz_model_put(fuzz_model_t *m, size_t slot, unsigned char *p, size_t size,
     b->seed = m->next_seed++;
     fill(p, size, b->seed);
     m->last_ptr[slot] = p;
+    m->live |= (uint64_t)1 << slot;
     fuzz_expect_t *e = expect_of(m, owner);
     charge(e, bytes);
     e->blocks_live++;
@@ -168,6 +169,7 @@ void fuzz_model_drop(fuzz_model_t *m, size_t slot, int uncount)
         e->large_live -= b->large != 0;
     }
     m->last_ptr[slot] = b->ptr;
+    m->live &= ~((uint64_t)1 << slot);
     memset(b, 0, sizeof *b);
 }
 
@@ -199,9 +201,11 @@ void fuzz_model_resize(fuzz_model_t *m, size_t slot, unsigned char *q, size_t si
 
 void fuzz_model_drop_owner(fuzz_model_t *m, fuzz_owner_t owner)
 {
-    for (size_t i = 0; i < FUZZ_SLOTS; i++)
+    for (uint64_t live = m->live; live != 0;) {
+        size_t i = fuzz_next_live(&live);
         if (m->slot[i].owner == owner)
             fuzz_model_drop(m, i, 1);
+    }
     fuzz_expect_t *e = expect_of(m, owner);
     e->requested_live = e->blocks_live = e->large_live = 0;
     if (owner == FUZZ_OWNER_POOL)

@@ -55,6 +55,7 @@ typedef struct fuzz_expect {
 
 typedef struct fuzz_model {
     fuzz_block_t slot[FUZZ_SLOTS];
+    uint64_t live;                        /* bit i: slot i holds a block (loops visit only these) */
     unsigned char *last_ptr[FUZZ_SLOTS];  /* the slot's latest pointer, live or dead */
     fuzz_cleanup_rec_t cleanup[FUZZ_CLEANUPS];
     size_t ncleanups;
@@ -65,6 +66,18 @@ typedef struct fuzz_model {
 } fuzz_model_t;
 
 void fuzz_model_init(fuzz_model_t *m);
+
+_Static_assert(FUZZ_SLOTS <= 64, "fuzz_model_t.live has a bit per slot");
+
+/* The lowest slot in *live, taken out of it (*live != 0): the loop
+ *     for (uint64_t live = m->live; live != 0;) { size_t i = fuzz_next_live(&live); ... }
+ * visits the slots that hold a block, in order. */
+static inline size_t fuzz_next_live(uint64_t *live)
+{
+    size_t i = (size_t)__builtin_ctzll(*live);
+    *live &= *live - 1;
+    return i;
+}
 
 /* ---- blocks ---- */
 

@@ -20,7 +20,8 @@
  *            t < 0xC0 literal ((t&0x3f)<<8 | 1 byte); t < 0xE0 literal
  *            ((t&0x1f)<<24 | 3 bytes big-endian); else 8 bytes big-endian
  *   align    b < 0xC0: 1 << (b % 24); else b - 0xC0 (0..63, mostly not powers of 2)
- *   count    b % 16                  (fail N, tamper N)
+ *   count    b % 16                  (fail N)
+ *   mode     b (0..255)              (tamper N: the role is N % 2, the adapter's mode N / 2)
  *   nth      1 + b % 64              (fail-at K)
  *   granule  b < 0x80: 8 << (b % 4); 0xFF -> 128; else b & 0x7f (mostly invalid)
  *   limit    with g the granule just decoded: 0xF0 -> 0, 0xF1 -> 256g,
@@ -68,6 +69,7 @@ typedef enum fuzz_operand_type {
     FUZZ_ARG_SIZE,
     FUZZ_ARG_ALIGN,
     FUZZ_ARG_COUNT,
+    FUZZ_ARG_MODE,
     FUZZ_ARG_NTH,
     FUZZ_ARG_GRANULE,
     FUZZ_ARG_LIMIT,

@@ -83,7 +83,7 @@ static void add_block(ngx_ref_t *r, unsigned char *raw, size_t header)
     b->failed = 0;
 }
 
-static void push_node(ngx_ref_t *r, void *p)
+static void push_node(ngx_ref_t *r, void *p, void *at)
 {
     if (r->nnodes == r->nodes_cap) {
         r->nodes_cap = r->nodes_cap != 0 ? 2 * r->nodes_cap : 8;
@@ -91,17 +91,18 @@ static void push_node(ngx_ref_t *r, void *p)
         if (r->nodes == NULL)
             abort();
     }
-    r->nodes[r->nnodes++] = p;
+    r->nodes[r->nnodes].block = p;
+    r->nodes[r->nnodes++].at = at;
 }
 
 void ngx_ref_init(ngx_ref_t *r, size_t block_size, size_t max)
 {
-    fuzz_recorder_t rec = r->rec;
     if (measured.pool_header == 0)
         measured = measure();
-    ngx_ref_free(r);
-    memset(r, 0, sizeof *r);
-    r->rec = rec;
+    /* Field by field: the recorder is live (it holds the create's call),
+     * and the arrays keep their memory when r is used again. */
+    r->nblocks = r->current = r->nnodes = 0;
+    r->verdict = NULL;
     r->block_size = block_size;
     r->max = max;
     r->pool_header = measured.pool_header;
@@ -126,6 +127,7 @@ void ngx_ref_free(ngx_ref_t *r)
     free(r->nodes);
     r->blocks = NULL;
     r->nodes = NULL;
+    r->blocks_cap = r->nodes_cap = r->nblocks = r->nnodes = 0;
 }
 
 /* ---- the rules ------------------------------------------------------------ */
@@ -187,14 +189,15 @@ static unsigned char *large(ngx_ref_t *r, size_t size, size_t alignment)
         return NULL;
     unsigned char *p = (unsigned char *)(((uintptr_t)raw + alignment - 1) & ~(uintptr_t)(alignment - 1));
     for (size_t k = 0; k < RP_LARGE_REUSE_SEARCH && k < r->nnodes; k++) {
-        if (r->nodes[r->nnodes - 1 - k] == NULL) {
-            r->nodes[r->nnodes - 1 - k] = p;
+        if (r->nodes[r->nnodes - 1 - k].block == NULL) {
+            r->nodes[r->nnodes - 1 - k].block = p;
             return p;
         }
     }
-    if (small(r, r->node_size, 1) == NULL)
+    unsigned char *node = small(r, r->node_size, 1);
+    if (node == NULL)
         return NULL; /* the raw block went back to upstream */
-    push_node(r, p);
+    push_node(r, p, node);
     return p;
 }
 
@@ -244,8 +247,8 @@ void ngx_ref_pfree(ngx_ref_t *r, void *p, int ok)
 {
     int want = 0;
     for (size_t k = 0; p != NULL && k < r->nnodes; k++)
-        if (r->nodes[k] == p) {
-            r->nodes[k] = NULL;
+        if (r->nodes[k].block == p) {
+            r->nodes[k].block = NULL;
             want = 1;
             break;
         }
@@ -288,6 +291,14 @@ int ngx_ref_is_block_end(const ngx_ref_t *r, const void *p)
         if (r->blocks[i].end == (const unsigned char *)p)
             return 1;
     return 0;
+}
+
+void *ngx_ref_large_node(const ngx_ref_t *r, int live)
+{
+    for (size_t k = r->nnodes; k-- > 0;)
+        if (!live || r->nodes[k].block != NULL)
+            return r->nodes[k].at;
+    return NULL;
 }
 
 const char *ngx_ref_verdict(const ngx_ref_t *r)

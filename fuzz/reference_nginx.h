@@ -36,7 +36,10 @@ typedef struct ngx_ref {
     size_t pool_header, block_header, node_size;   /* measured */
     ngx_ref_block_t *blocks;
     size_t nblocks, blocks_cap, current;
-    void **nodes;           /* large-list nodes' blocks, oldest first (the head is last); NULL: emptied */
+    struct ngx_ref_node {
+        void *block;        /* the large block it lists; NULL: emptied */
+        void *at;           /* where the node itself is, in pool memory */
+    } *nodes;               /* large-list nodes, oldest first (the head is last) */
     size_t nnodes, nodes_cap;
     const char *verdict;
     char msg[200];
@@ -46,8 +49,10 @@ typedef struct ngx_ref {
  * before ngx_ref_init. */
 alloc_upstream_t ngx_ref_upstream(ngx_ref_t *r, const alloc_upstream_t *parent);
 
-/* After rp_create succeeded with blocks of block_size bytes and rp_max max. */
+/* After rp_create succeeded with blocks of block_size bytes and rp_max max.
+ * r starts zeroed, or is one init'ed before (its arrays are reused). */
 void ngx_ref_init(ngx_ref_t *r, size_t block_size, size_t max);
+/* Free r's arrays (r can be init'ed again). */
 void ngx_ref_free(ngx_ref_t *r);
 
 /* What the pool answered: palloc/pnalloc/pcalloc (align 0 for pnalloc),
@@ -62,6 +67,10 @@ void ngx_ref_reset(ngx_ref_t *r);
 /* 1 if p is the end of one of the pool's blocks (the byte there is not the
  * pool's: another allocation, or memory the system has not handed out). */
 int ngx_ref_is_block_end(const ngx_ref_t *r, const void *p);
+
+/* Where the rules put the newest large-list node (the list's head), or with
+ * live set the newest node listing a live block; NULL when there is none. */
+void *ngx_ref_large_node(const ngx_ref_t *r, int live);
 
 /* NULL while the pool has followed the rules, else the first difference. */
 const char *ngx_ref_verdict(const ngx_ref_t *r);

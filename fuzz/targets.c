@@ -28,7 +28,7 @@ static const fuzz_op_spec_t op_specs[FUZZ_OP_KIND_COUNT] = {
     [FUZZ_OP_FAIL_AT] = {"fail-at", {FUZZ_ARG_NTH}},
     [FUZZ_OP_CHECK] = {"check", {FUZZ_ARG_NONE}},
     [FUZZ_OP_EDGES] = {"edges", {FUZZ_ARG_NONE}},
-    [FUZZ_OP_TAMPER] = {"tamper", {FUZZ_ARG_COUNT}},
+    [FUZZ_OP_TAMPER] = {"tamper", {FUZZ_ARG_MODE}},
 };
 
 static const char *const sym_names[FUZZ_SYM_COUNT] = {

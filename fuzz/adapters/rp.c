@@ -19,7 +19,36 @@ typedef struct rp_inst {
     size_t block_size;        /* what rp_create must have made of the size asked */
     ngx_ref_t ref;            /* what nginx's rules say the pool does */
     const char *verdict;      /* the adapter's own findings */
+    rp_stats_t seen;          /* what `stats` read after this op, for `account` */
+    int seen_fresh;
 } rp_inst_t;
+
+/* The instance destroy gave back, kept for the next create with its
+ * reference's arrays: a run re-creates its pool about ten times (rp-new),
+ * and under ASan a calloc and free cost more than most ops. */
+static rp_inst_t *spare;
+
+static rp_inst_t *inst_new(void)
+{
+    rp_inst_t *s = spare;
+    spare = NULL;
+    if (s == NULL && (s = calloc(1, sizeof *s)) == NULL)
+        abort();
+    s->pool = NULL;
+    s->verdict = NULL;
+    s->seen_fresh = 0;
+    return s;
+}
+
+static void inst_drop(rp_inst_t *s)
+{
+    if (spare == NULL) {
+        spare = s;
+        return;
+    }
+    ngx_ref_free(&s->ref);
+    free(s);
+}
 
 static size_t req_of(size_t n)
 {
@@ -30,9 +59,7 @@ static size_t req_of(size_t n)
 
 static void *create(const fuzz_env_t *env, const fuzz_new_args_t *args, int *invalid)
 {
-    rp_inst_t *s = calloc(1, sizeof *s);
-    if (s == NULL)
-        abort();
+    rp_inst_t *s = inst_new();
     size_t size = args->defaults ? DEFAULT_POOL : args->a;
     size_t want = size < RP_MIN_POOL_SIZE ? RP_MIN_POOL_SIZE : size;
     *invalid = want > SIZE_MAX - (RP_ALIGNMENT - 1);
@@ -40,7 +67,7 @@ static void *create(const fuzz_env_t *env, const fuzz_new_args_t *args, int *inv
     alloc_upstream_t up = ngx_ref_upstream(&s->ref, args->cached ? &env->cached : &env->upstream);
     s->pool = rp_create(size, &up);
     if (s->pool == NULL) {
-        free(s);
+        inst_drop(s);
         return NULL;
     }
     ngx_ref_init(&s->ref, rp_stats(s->pool).block_size, rp_max(s->pool));
@@ -51,8 +78,7 @@ static void destroy(void *inst)
 {
     rp_inst_t *s = inst;
     rp_destroy(s->pool);
-    ngx_ref_free(&s->ref);
-    free(s);
+    inst_drop(s);
 }
 
 static void *palloc(void *inst, size_t n)
@@ -165,10 +191,14 @@ static const char *check_block(const void *inst, const void *p, size_t n)
     return NULL;
 }
 
+/* `account` runs right after `stats` (adapter.h) and reads the same
+ * figures: they are kept for it (rp_stats is one of the costlier reads). */
 static void stats(const void *inst, fuzz_stats_t *out)
 {
-    const rp_inst_t *s = inst;
+    rp_inst_t *s = (rp_inst_t *)(uintptr_t)inst; /* the instance is ours and not const: only the hook is */
     rp_stats_t st = rp_stats(s->pool);
+    s->seen = st;
+    s->seen_fresh = 1;
     out->requested_live = st.bytes_requested_live;
     out->requested_peak = st.bytes_requested_peak;
     out->large_live = st.large_blocks_live;
@@ -187,56 +217,127 @@ static size_t self_check(const void *inst)
     return rp_check(s->pool);
 }
 
-/* Modes 3 to 7 break the blocks through rp.h's view of the pool head (the
- * inline fast path reads it too): 3, the current block's `last` past its
- * end; 4, the chain loops back to the first block; 5, `current` is no block
- * of the chain; 6, a block's end moved (its size is not the pool's); 7, the
- * small bytes claimed exceed what the blocks handed out. */
-static size_t tamper_blocks(rp_inst_t *s, unsigned mode)
+/* Modes 3 to 7, 15 to 17, 19 and 20 break the blocks through rp.h's view of
+ * the pool head (the inline fast path reads it too): 3, the current block's
+ * `last` past its end; 4, the chain loops back to the first block; 5,
+ * `current` is no block of the chain; 6, a block's end moved (its size is
+ * not the pool's); 7, the small bytes claimed exceed what the blocks handed
+ * out; 15, the chain ends a block early; 16, fast_max is not rp_max; 17,
+ * the current block's `last` before its data; 19, the first block loops to
+ * itself (what lies in later blocks is out of reach); 20, the `last` of the
+ * block holding the newest cleanup record (hint) rewound to cut the record's
+ * last byte off the used memory.
+ * -1 when there is nothing to break (15 and 19 with one block). */
+static int tamper_blocks(rp_inst_t *s, unsigned mode, const void *hint, size_t *broken)
 {
     rp_pool_head_t *h = (rp_pool_head_t *)(void *)s->pool;
-    struct rp_block *b = h->current, *tail = &h->first, stray = *h->current;
-    while (tail->next != NULL)
+    struct rp_block *b = h->current, *tail = &h->first, *before_tail = NULL, stray = *h->current;
+    while (tail->next != NULL) {
+        before_tail = tail;
         tail = tail->next;
+    }
+    if (mode == 20) { /* the block that holds the record */
+        for (b = &h->first; b != NULL; b = b->next)
+            if ((const unsigned char *)hint > (unsigned char *)b && (const unsigned char *)hint < b->end)
+                break;
+        if (b == NULL)
+            return -1;
+    }
+    if ((mode == 15 || mode == 19) && before_tail == NULL)
+        return -1;
+    struct rp_block *second = h->first.next;
     unsigned char *last = b->last, *end = b->end;
     struct rp_block *current = h->current;
-    size_t small = h->small_bytes, broken;
+    size_t small = h->small_bytes, fast_max = h->fast_max;
     switch (mode) {
     case 3: b->last = b->end + RP_ALIGNMENT; break;
     case 4: tail->next = &h->first; break;
     case 5: h->current = &stray; break;
     case 6: b->end += RP_ALIGNMENT; break;
+    case 15: before_tail->next = NULL; break;
+    case 16: h->fast_max = fast_max + 1; break;
+    case 17: b->last = (unsigned char *)b; break; /* its header: before its data */
+    case 19: h->first.next = &h->first; break;
+    case 20: b->last = (unsigned char *)(uintptr_t)hint + sizeof(rp_cleanup_t) - 1; break;
     default: h->small_bytes = SIZE_MAX / 2; break;
     }
-    broken = rp_check(s->pool);
+    *broken = rp_check(s->pool);
     b->last = last;
     b->end = end;
     tail->next = NULL;
+    if (before_tail != NULL)
+        before_tail->next = tail;
+    h->first.next = second;
     h->current = current;
     h->small_bytes = small;
-    return broken;
+    h->fast_max = fast_max;
+    return 0;
+}
+
+/* Modes 8 to 14 break the large list (rp.h's struct rp_large), at the nodes
+ * where nginx's rules put them (the reference's, checked after every op):
+ * 8, the head loops to itself; 9, the second node is outside pool memory;
+ * 10, a live block's address is past its upstream block; 11, the list ends
+ * after its head; 12, a live node is emptied; 13, a live block's size is
+ * off by one; 14, its upstream size is; 18, a live block's address before
+ * its upstream block.  -1 when the pool has no such node
+ * (no large block, or one node where two are needed). */
+static int tamper_large(rp_inst_t *s, unsigned mode, size_t *broken)
+{
+    struct rp_large *head = ngx_ref_large_node(&s->ref, 0), *live = ngx_ref_large_node(&s->ref, 1);
+    struct rp_large outside = {NULL, NULL, NULL, 0, 0};
+    if (head == NULL || (mode >= 10 && mode != 11 && live == NULL) || ((mode == 9 || mode == 11) && head->next == NULL))
+        return -1;
+    struct rp_large *next = head->next;
+    struct rp_large saved = live != NULL ? *live : outside;
+    switch (mode) {
+    case 8: head->next = head; break;
+    case 9: head->next = &outside; break;
+    case 10: live->alloc = (unsigned char *)live->raw + live->raw_size; break;
+    case 11: head->next = NULL; break;
+    case 12: live->alloc = NULL; break;
+    case 13: live->size--; break;
+    case 18: live->alloc = (unsigned char *)live->raw - 1; break;
+    default: live->raw_size += RP_ALIGNMENT; break;
+    }
+    *broken = rp_check(s->pool);
+    head->next = next;
+    if (live != NULL) {
+        live->alloc = saved.alloc;
+        live->size = saved.size;
+        live->raw_size = saved.raw_size;
+    }
+    return 0;
 }
 
 /* Break the cleanup list at its newest record (hint): mode 0, it points to
  * itself; 1, to a record outside pool memory; 2, the list ends early;
- * 3 to 7: see tamper_blocks. */
+ * 3 to 20: see tamper_blocks and tamper_large. */
 static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_t *broken, size_t *after,
                   const char **what)
 {
     (void)hint_size;
-    static const char *const names[] = {"a cycle in the cleanup list", "a cleanup record outside the pool",
-                                        "a cleanup list cut short", "a block whose last is past its end",
-                                        "a cycle in the block chain", "a current block outside the chain",
-                                        "a block whose size is not the pool's", "more small bytes than handed out"};
+    static const char *const names[] = {
+        "a cycle in the cleanup list", "a cleanup record outside the pool", "a cleanup list cut short",
+        "a block whose last is past its end", "a cycle in the block chain", "a current block outside the chain",
+        "a block whose size is not the pool's", "more small bytes than handed out", "a cycle in the large list",
+        "a large node outside the pool", "a large block outside its upstream block", "a large list cut short",
+        "a live large node emptied", "a large block's size changed", "a large block's upstream size changed",
+        "a block chain cut short", "fast_max that is not rp_max", "a block whose last is before its data",
+        "a large block before its upstream block", "a first block that loops to itself",
+        "a block's last that cuts a cleanup record short"};
+    enum { MODES = sizeof names / sizeof names[0] };
     rp_inst_t *s = inst;
     rp_cleanup_t outside = {NULL, NULL, NULL};
     rp_cleanup_t *rec = hint, *next = rec->next;
-    mode %= 8;
+    mode %= MODES;
     *what = names[mode];
     if (mode >= 3) {
-        *broken = tamper_blocks(s, mode);
-        *after = rp_check(s->pool);
-        return 0;
+        int large = (mode >= 8 && mode <= 14) || mode == 18;
+        int rc = large ? tamper_large(s, mode, broken) : tamper_blocks(s, mode, hint, broken);
+        if (rc == 0)
+            *after = rp_check(s->pool);
+        return rc;
     }
     if (mode == 2 && next == NULL)
         return -1;
@@ -280,9 +381,10 @@ static void edges(void *inst, const fuzz_reporter_t *r)
 static const char *account(void *inst)
 {
     rp_inst_t *s = inst;
+    rp_stats_t st = s->seen_fresh ? s->seen : rp_stats(s->pool);
+    s->seen_fresh = 0;
     if (ngx_ref_verdict(&s->ref) != NULL)
         return ngx_ref_verdict(&s->ref);
-    rp_stats_t st = rp_stats(s->pool);
     size_t max = rp_max(s->pool);
     if (s->verdict == NULL && st.block_size != s->block_size)
         s->verdict = "rp_stats.block_size is not the size asked, raised to the minimum and rounded";

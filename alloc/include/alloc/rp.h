@@ -195,9 +195,9 @@ rp_stats_t rp_stats(const rp_pool_t *pool);
 size_t rp_check(const rp_pool_t *pool);
 
 /* ---- Inline fast paths ---------------------------------------------------
- * NOT API: the two structures below are the start of rp.c's own, shown so
- * that the inline code can read them; they change with the library.  Use
- * the functions.
+ * NOT API: the structures below are rp.c's own, shown so that the inline
+ * code can read them (and the fuzz harness break them); they change with
+ * the library.  Use the functions.
  *
  * The inline code serves a request from the current block when it has room
  * and leaves everything else (size 0, large requests, a full block, pool
@@ -212,6 +212,17 @@ struct rp_block {
     unsigned char *end;   /* one past the block */
     struct rp_block *next;
     size_t failed;        /* times a request passed over this block */
+};
+
+/* A large block's list node, in pool memory (rp.c's large_t).  The inline
+ * code does not read it: it is shown for the fuzz harness's tamper modes,
+ * which break the large list on purpose to see rp_check notice. */
+struct rp_large {
+    struct rp_large *next;
+    void *alloc;          /* what the caller got; NULL once pfree'd */
+    void *raw;            /* what upstream gave (differs for pmemalign) */
+    size_t raw_size;
+    size_t size;          /* the caller's size */
 };
 
 /* The start of every pool (rp.c's struct rp_pool begins with it). */
