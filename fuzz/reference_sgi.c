@@ -15,28 +15,42 @@ alloc_upstream_t sgi_ref_upstream(sgi_ref_t *r, const alloc_upstream_t *parent)
 
 void sgi_ref_init(sgi_ref_t *r, size_t granule, size_t limit, size_t batch)
 {
-    fuzz_recorder_t rec = r->rec;
-    sgi_ref_free(r);
-    memset(r, 0, sizeof *r);
-    r->rec = rec;
     (void)fuzz_recorder_done(&r->rec); /* the create's call */
+    size_t nclasses = granule != 0 ? limit / granule : 0;
+    /* The arrays of r's previous allocator are kept and emptied: a run
+     * re-creates its heap several times, and under ASan every calloc and
+     * realloc here costs more than most ops. */
+    if (r->lists_cap < nclasses + 1) {
+        sgi_ref_free(r);
+        r->lists = calloc(nclasses + 1, sizeof *r->lists);
+        if (r->lists == NULL)
+            abort();
+        r->lists_cap = nclasses + 1;
+    }
+    for (size_t i = 0; i < r->lists_cap; i++)
+        r->lists[i].n = 0;
     r->granule = granule;
     r->limit = limit;
     r->batch = batch;
-    r->nclasses = granule != 0 ? limit / granule : 0;
-    r->lists = calloc(r->nclasses + 1, sizeof *r->lists);
-    if (r->lists == NULL)
-        abort();
+    r->nclasses = nclasses;
+    r->start = NULL;
+    r->left = 0;
+    r->heap = 0;
+    r->nchunks = 0;
+    r->verdict = NULL;
+    r->msg[0] = '\0';
 }
 
 void sgi_ref_free(sgi_ref_t *r)
 {
-    for (size_t i = 0; r->lists != NULL && i < r->nclasses; i++)
+    for (size_t i = 0; r->lists != NULL && i < r->lists_cap; i++)
         free(r->lists[i].v);
     free(r->lists);
     free(r->chunks);
     r->lists = NULL;
+    r->lists_cap = 0;
     r->chunks = NULL;
+    r->nchunks = r->chunks_cap = 0;
 }
 
 static void note_chunk(sgi_ref_t *r, unsigned char *data, size_t size)

@@ -37,7 +37,8 @@ typedef struct sgi_ref_list {
 typedef struct sgi_ref {
     fuzz_recorder_t rec;               /* the calls of the current operation */
     size_t granule, limit, batch, nclasses;
-    sgi_ref_list_t *lists;
+    sgi_ref_list_t *lists;             /* lists_cap entries, nclasses + 1 in use */
+    size_t lists_cap;
     unsigned char *start;              /* the uncarved tail */
     size_t left;
     size_t heap;                       /* bytes of all chunks (SGI's heap_size) */
@@ -51,7 +52,8 @@ typedef struct sgi_ref {
 } sgi_ref_t;
 
 /* Set up r for an allocator with these options (invalid ones are harmless:
- * r is then never asked). */
+ * r is then never asked).  r starts zeroed; a reference set up before is
+ * emptied, keeping its arrays (sgi_ref_free gives them back). */
 void sgi_ref_init(sgi_ref_t *r, size_t granule, size_t limit, size_t batch);
 void sgi_ref_free(sgi_ref_t *r);
 

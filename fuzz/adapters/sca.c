@@ -30,11 +30,34 @@ static int options_valid(const sca_options_t *o)
            o->refill_batch >= 1 && o->refill_batch <= SCA_MAX_REFILL_BATCH;
 }
 
+/* The instance destroy gave back, kept for the next create with its
+ * reference's arrays (as adapters/rp.c does): a run re-creates its heap
+ * several times, and under ASan a calloc and free cost more than most ops. */
+static sca_inst_t *spare;
+
+static sca_inst_t *inst_new(void)
+{
+    sca_inst_t *s = spare;
+    spare = NULL;
+    if (s == NULL && (s = calloc(1, sizeof *s)) == NULL)
+        abort();
+    s->a = NULL;
+    return s;
+}
+
+static void inst_drop(sca_inst_t *s)
+{
+    if (spare == NULL) {
+        spare = s;
+        return;
+    }
+    sgi_ref_free(&s->ref);
+    free(s);
+}
+
 static void *create(const fuzz_env_t *env, const fuzz_new_args_t *args, int *invalid)
 {
-    sca_inst_t *s = calloc(1, sizeof *s);
-    if (s == NULL)
-        abort();
+    sca_inst_t *s = inst_new();
     sca_options_t o = sca_options_default();
     if (!args->defaults) {
         o.granule = args->a;
@@ -45,7 +68,7 @@ static void *create(const fuzz_env_t *env, const fuzz_new_args_t *args, int *inv
     o.upstream = sgi_ref_upstream(&s->ref, &env->upstream);
     s->a = sca_create(&o);
     if (s->a == NULL) {
-        free(s);
+        inst_drop(s);
         return NULL;
     }
     s->o = sca_options(s->a);
@@ -57,8 +80,7 @@ static void destroy(void *inst)
 {
     sca_inst_t *s = inst;
     sca_destroy(s->a);
-    sgi_ref_free(&s->ref);
-    free(s);
+    inst_drop(s);
 }
 
 static void *alloc(void *inst, size_t n)
