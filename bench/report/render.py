@@ -36,6 +36,7 @@ import stats  # noqa: E402
 WORKLOAD_ORDER = ["churn", "lifo", "lifecycle", "lifecycle-create", "realloc-double", "realloc-step", "resize", "trace",
                   "trace-end"]
 OURS = ["sca", "sca-fast", "rp"]
+RP_OPTION_SETS = ["rp", "rp-64k", "rp-64k-16k"]  # rp and its block-size / threshold options
 PEERS = ["jemalloc", "tcmalloc", "mimalloc"]
 ALLOC_ORDER = ["glibc", "sca", "sca-fast", "sca-via-pointer", "glibc-via-pointer", "rp", "rp-nocache", "rp-64k", "rp-64k-16k",
                "obstack", "bump",
@@ -237,25 +238,28 @@ def targets(rows):
                     "instr/op %s vs %s; ns/op %s vs %s" % (fmt(r.get("instr_per_op"), "%.1f"),
                                                           fmt(p.get("instr_per_op"), "%.1f"),
                                                           fmt(r.get("ns_per_op")), fmt(p.get("ns_per_op"))))
-    for r in [r for r in rows if r["workload"] == "lifecycle" and r["allocator"] == "rp"]:
+    # rp's targets, for the default and for each block-size / threshold option set
+    # (rp-nocache differs from rp only in lifecycle-create).
+    for r in [r for r in rows if r["workload"] == "lifecycle" and r["allocator"] in RP_OPTION_SETS]:
+        rp = r["allocator"]
         g = by.get(name_of("lifecycle", "glibc", r["arg"]))
         if g:
             i_ok, tv = lower(r, g, 10.0)
-            add("rp >= 10x glibc on %s" % r["group"], i_ok, tv,
+            add("%s >= 10x glibc on %s" % (rp, r["group"]), i_ok, tv,
                 "instructions x%s, time x%s" % (fmt(r.get("x_glibc_instr")), fmt(r.get("x_glibc_time"))))
         bump = by.get(name_of("lifecycle", "bump", r["arg"]))
         if bump:
             i_ok, tv = lower(r, bump, 1.0, 1.3)
             ri = r["instr_per_op"] / bump["instr_per_op"] if r.get("instr_per_op") and bump.get("instr_per_op") else None
             rt = r["ns_per_op"] / bump["ns_per_op"] if r.get("ns_per_op") and bump.get("ns_per_op") else None
-            add("rp within 1.3x of a bare bump pointer on %s" % r["group"], i_ok, tv,
-                "rp / bump: instructions %s, time %s" % (fmt(ri), fmt(rt)))
-        create = by.get(name_of("lifecycle-create", "rp", r["arg"]))
+            add("%s within 1.3x of a bare bump pointer on %s" % (rp, r["group"]), i_ok, tv,
+                "%s / bump: instructions %s, time %s" % (rp, fmt(ri), fmt(rt)))
+        create = by.get(name_of("lifecycle-create", rp, r["arg"]))
         if create:
             i_ok, tv = lower(create, r, 1.0, 1.5)
             ri = create["instr_per_op"] / r["instr_per_op"] if create.get("instr_per_op") and r.get("instr_per_op") else None
             rt = create["ns_per_op"] / r["ns_per_op"] if create.get("ns_per_op") and r.get("ns_per_op") else None
-            add("rp pool per request within 1.5x of reset (%s)" % r["group"], i_ok, tv,
+            add("%s pool per request within 1.5x of reset (%s)" % (rp, r["group"]), i_ok, tv,
                 "create / reset: instructions %s, time %s" % (fmt(ri), fmt(rt)))
     for r in rows:
         if r["allocator"] in OURS and r["workload"] in ("churn", "lifecycle") and r.get("overhead"):
