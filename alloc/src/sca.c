@@ -20,10 +20,13 @@
  * handed to the instance's report function (default: print and abort).
  *
  * Layouts.  The class of a small request is looked up in a table built at
- * create from one rule (class_index_rule): SGI's (the size rounded up to
- * the granule) or the fast layout's (granule classes to 128 bytes, then 4
- * per power of two).  The table is indexed by (n - 1) >> SCA_LOOKUP_SHIFT,
- * which the inline paths in sca.h read too.
+ * create from the class sizes (class_size_rule): SGI's (multiples of the
+ * granule) or the fast layout's (granule classes to 128 bytes, then 4 per
+ * power of two); class_index_rule is the same rule inverted (the class
+ * count), and test_sca_classes checks every size against classes built
+ * another way.  The table is
+ * indexed by (n - 1) >> SCA_LOOKUP_SHIFT, which the inline paths in sca.h
+ * read too.
  *
  * The one invariant the self-check leans on: every data byte of every chunk
  * is exactly one of: on a free list, in a live small block (rounded to its
@@ -632,9 +635,18 @@ static void build_classes(sca_t *a)
         size_t cls = class_size_rule(a->layout, a->granule_shift, i);
         a->class_bytes[i] = cls < a->small_limit ? cls : a->small_limit;
     }
+    /* class_of[j] is the class of a request of (j + 1) << SCA_LOOKUP_SHIFT
+     * bytes: class i serves the requests above class i - 1's size up to its
+     * own, one run of the table each (every class size is a multiple of
+     * 1 << SCA_LOOKUP_SHIFT).  A run per class, not a rule per entry: a
+     * create costs O(classes), which the fuzz targets feel. */
     unsigned char *table = (unsigned char *)&a->class_bytes[a->nclasses];
-    for (size_t j = 0; j < a->small_limit >> SCA_LOOKUP_SHIFT; j++)
-        table[j] = (unsigned char)class_index_rule(a->layout, a->granule_shift, (j + 1) << SCA_LOOKUP_SHIFT);
+    size_t from = 0;
+    for (size_t i = 0; i < a->nclasses; i++) {
+        size_t to = a->class_bytes[i] >> SCA_LOOKUP_SHIFT;
+        memset(table + from, (int)i, to - from);
+        from = to;
+    }
     a->h.class_of = table;
 }
 
