@@ -11,6 +11,7 @@
 #include "harness.h"
 #include "reference_sgi.h"
 #include "sanitizer.h"
+#include "sca_common.h"
 
 #ifndef ALLOC_DEBUG
 #define ALLOC_DEBUG 0
@@ -123,43 +124,20 @@ static size_t param(const void *inst, fuzz_param_t which)
     }
 }
 
-/* sca.h: a small block is n rounded up to the granule, aligned to
- * min(granule, max_align_t); a large one is n, aligned to max_align_t.  The
- * class slack after a small block is poisoned. */
+/* sca.h: a small block is n rounded up to the granule (sca_common.h has
+ * the rest of the rule). */
 static const char *check_block(const void *inst, const void *p, size_t n)
 {
     const sca_inst_t *s = inst;
-    size_t req = n != 0 ? n : 1, g = s->o.granule, cls = sca_class_size(s->a, n);
-    size_t align = _Alignof(max_align_t);
-    if (req <= s->o.small_limit) {
-        if (cls % g != 0 || cls < req || cls - req >= g)
-            return "sca_class_size is not n rounded up to the granule";
-        if (g < align)
-            align = g;
-        if (req < cls && FUZZ_POISON_VISIBLE && !fuzz_is_poisoned((const char *)p + req))
-            return "the byte past the block (class slack) is not poisoned";
-    } else if (cls != n) {
-        return "sca_class_size of a large size is not the size";
-    }
-    if ((uintptr_t)p % align != 0)
-        return "not aligned as sca.h promises";
-    return NULL;
+    size_t req = n != 0 ? n : 1, g = s->o.granule;
+    return sca_common_check_block(s->a, &s->o, p, n, (req + g - 1) / g * g,
+                                  "sca_class_size is not n rounded up to the granule");
 }
 
 static void stats(const void *inst, fuzz_stats_t *out)
 {
     const sca_inst_t *s = inst;
-    sca_stats_t st = sca_stats(s->a);
-    out->requested_live = st.bytes_requested_live;
-    out->requested_peak = st.bytes_requested_peak;
-    out->blocks_live = st.blocks_live;
-    out->large_live = st.large_blocks_live;
-    out->reallocs = st.reallocs;
-    out->failed = st.failed_requests;
-    out->upstream_held = st.upstream_bytes_held;
-    out->upstream_peak = st.upstream_bytes_peak;
-    if (st.blocks_live != st.small_blocks_live + st.large_blocks_live)
-        out->blocks_live = SIZE_MAX; /* inconsistent: the comparison will say so */
+    sca_common_stats(s->a, out);
 }
 
 static size_t self_check(const void *inst)
@@ -193,31 +171,18 @@ static int tamper_node_past_end(sca_inst_t *s, void *hint, size_t cls, size_t *b
 }
 
 /* Break the free list headed by hint (a block of two granules just freed):
- * mode 0, its link points to itself (a cycle); 1, outside every chunk; 2,
- * NULL while the list goes on (the count disagrees); 3, see above. */
+ * modes 0-2 as sca_common.h says; 3, see above. */
 static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_t *broken, size_t *after,
                   const char **what)
 {
-    static const char *const names[] = {"a cycle in a free list", "a free-list link out of the chunks",
-                                        "a free list cut short", "a free node that ends past its chunk"};
     sca_inst_t *s = inst;
-    int outside = 0;
-    void *link, *bad;
-    mode %= 4;
-    *what = names[mode];
+    mode %= SCA_COMMON_TAMPERS + 1;
+    *what = mode < SCA_COMMON_TAMPERS ? sca_common_tamper_names[mode] : "a free node that ends past its chunk";
     if (is_large(s, hint_size))
         return -1; /* not a free-list node */
-    if (mode == 3)
+    if (mode == SCA_COMMON_TAMPERS)
         return tamper_node_past_end(s, hint, sca_class_size(s->a, hint_size), broken, after);
-    peek(&link, hint, sizeof link);
-    if (mode == 2 && link == NULL)
-        return -1; /* the list has no rest to cut */
-    bad = mode == 0 ? hint : mode == 1 ? (void *)&outside : NULL;
-    poke(hint, &bad, sizeof bad);
-    *broken = sca_check(s->a);
-    poke(hint, &link, sizeof link);
-    *after = sca_check(s->a);
-    return 0;
+    return sca_common_tamper_list(s->a, mode, hint, broken, after);
 }
 
 /* The fast layout (sca_options_fast()) on instances of its own, so that a

@@ -20,6 +20,7 @@
 #include "alloc/sca.h"
 #include "harness.h"
 #include "sanitizer.h"
+#include "sca_common.h"
 
 #ifndef ALLOC_DEBUG
 #define ALLOC_DEBUG 0
@@ -136,42 +137,18 @@ static size_t param(const void *inst, fuzz_param_t which)
 }
 
 /* sca.h: a small block's class is the fast layout's class of n (less than
- * 25% over n past 128 bytes), aligned to min(granule, max_align_t); a large
- * one is n, aligned to max_align_t.  The class slack is poisoned. */
+ * 25% over n past 128 bytes; sca_common.h has the rest of the rule). */
 static const char *check_block(const void *inst, const void *p, size_t n)
 {
     const sca_fast_inst_t *s = inst;
-    size_t req = n != 0 ? n : 1, cls = sca_class_size(s->a, n);
-    size_t align = _Alignof(max_align_t);
-    if (req <= s->o.small_limit) {
-        if (cls != fast_class(&s->o, req))
-            return "sca_class_size is not the fast layout's class";
-        if (s->o.granule < align)
-            align = s->o.granule;
-        if (req < cls && FUZZ_POISON_VISIBLE && !fuzz_is_poisoned((const char *)p + req))
-            return "the byte past the block (class slack) is not poisoned";
-    } else if (cls != n) {
-        return "sca_class_size of a large size is not the size";
-    }
-    if ((uintptr_t)p % align != 0)
-        return "not aligned as sca.h promises";
-    return NULL;
+    return sca_common_check_block(s->a, &s->o, p, n, fast_class(&s->o, n != 0 ? n : 1),
+                                  "sca_class_size is not the fast layout's class");
 }
 
 static void stats(const void *inst, fuzz_stats_t *out)
 {
     const sca_fast_inst_t *s = inst;
-    sca_stats_t st = sca_stats(s->a);
-    out->requested_live = st.bytes_requested_live;
-    out->requested_peak = st.bytes_requested_peak;
-    out->blocks_live = st.blocks_live;
-    out->large_live = st.large_blocks_live;
-    out->reallocs = st.reallocs;
-    out->failed = st.failed_requests;
-    out->upstream_held = st.upstream_bytes_held;
-    out->upstream_peak = st.upstream_bytes_peak;
-    if (st.blocks_live != st.small_blocks_live + st.large_blocks_live)
-        out->blocks_live = SIZE_MAX; /* inconsistent: the comparison will say so */
+    sca_common_stats(s->a, out);
 }
 
 static size_t self_check(const void *inst)
@@ -180,30 +157,17 @@ static size_t self_check(const void *inst)
     return sca_check(s->a);
 }
 
-/* Break the free list headed by hint (a block just freed): mode 0, its link
- * points to itself (a cycle); 1, outside every chunk; 2, NULL while the
- * list goes on (the count disagrees). */
+/* Break the free list headed by hint (a block just freed): the modes of
+ * sca_common.h. */
 static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_t *broken, size_t *after,
                   const char **what)
 {
-    static const char *const names[] = {"a cycle in a free list", "a free-list link out of the chunks",
-                                        "a free list cut short"};
     sca_fast_inst_t *s = inst;
-    int outside = 0;
-    void *link, *bad;
-    mode %= 3;
-    *what = names[mode];
+    mode %= SCA_COMMON_TAMPERS;
+    *what = sca_common_tamper_names[mode];
     if (is_large(s, hint_size))
         return -1; /* not a free-list node */
-    peek(&link, hint, sizeof link);
-    if (mode == 2 && link == NULL)
-        return -1; /* the list has no rest to cut */
-    bad = mode == 0 ? hint : mode == 1 ? (void *)&outside : NULL;
-    poke(hint, &bad, sizeof bad);
-    *broken = sca_check(s->a);
-    poke(hint, &link, sizeof link);
-    *after = sca_check(s->a);
-    return 0;
+    return sca_common_tamper_list(s->a, mode, hint, broken, after);
 }
 
 /* The answers to bad input in this layout, on instances of their own. */
