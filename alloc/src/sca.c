@@ -20,11 +20,10 @@
  * handed to the instance's report function (default: print and abort).
  *
  * Layouts.  The class of a small request is looked up in a table built at
- * create from the class sizes (class_size_rule): SGI's (multiples of the
- * granule) or the fast layout's (granule classes to 128 bytes, then 4 per
- * power of two); class_index_rule is the same rule inverted (the class
- * count), and test_sca_classes checks every size against classes built
- * another way.  The table is
+ * create from the class sizes (class_size_rule, the one rule): SGI's
+ * (multiples of the granule) or the fast layout's (granule classes to 128
+ * bytes, then 4 per power of two); test_sca_classes checks every size
+ * against classes built another way.  The table is
  * indexed by (n - 1) >> SCA_LOOKUP_SHIFT, which the inline paths in sca.h
  * read too.
  *
@@ -133,27 +132,11 @@ _Static_assert(SCA_MAX_BATCH_BYTES <= SIZE_MAX / 64, "batch arithmetic cannot ov
 
 /* ---- small helpers -------------------------------------------------------- */
 
-/* The fast layout past the granule classes: in (2^k, 2^(k+1)], k >= 7, the
- * classes are 2^k + j x 2^(k-2), j = 1..4. */
-static size_t fast_geometric_index(size_t linear_classes, size_t req)
-{
-    size_t m = req - 1;
-    unsigned k = 63u - (unsigned)__builtin_clzll((unsigned long long)m); /* 2^k <= m */
-    return linear_classes + ((size_t)(k - FAST_LINEAR_LOG2) << FAST_STEPS_LOG2) +
-           ((m >> (k - FAST_STEPS_LOG2)) - FAST_STEPS);
-}
-
-/* THE rule: which class serves a small request req (1..small_limit).  Run
- * once per lookup-table entry at create; everything else reads the table. */
-static size_t class_index_rule(sca_layout_t layout, unsigned granule_shift, size_t req)
-{
-    if (layout == SCA_LAYOUT_FAST && req > FAST_LINEAR_LIMIT)
-        return fast_geometric_index(FAST_LINEAR_LIMIT >> granule_shift, req);
-    return (req - 1) >> granule_shift;
-}
-
-/* The block size of class idx under the rule above, before the cap at
- * small_limit. */
+/* THE rule: the block size of class idx, before the cap at small_limit.
+ * SGI's layout: multiples of the granule.  The fast layout: the same up to
+ * FAST_LINEAR_LIMIT, then in (2^k, 2^(k+1)], k >= 7, the classes
+ * 2^k + j x 2^(k-2), j = 1..4.  Everything else derives from it at create
+ * (the class count, the class sizes, the lookup table). */
 static size_t class_size_rule(sca_layout_t layout, unsigned granule_shift, size_t idx)
 {
     size_t linear = FAST_LINEAR_LIMIT >> granule_shift;
@@ -161,6 +144,16 @@ static size_t class_size_rule(sca_layout_t layout, unsigned granule_shift, size_
         return (idx + 1) << granule_shift;
     size_t j = idx - linear, k = FAST_LINEAR_LOG2 + (j >> FAST_STEPS_LOG2);
     return (FAST_STEPS + (j & (FAST_STEPS - 1)) + 1) << (k - FAST_STEPS_LOG2);
+}
+
+/* Classes up to the first one that reaches small_limit (that one is capped
+ * to it). */
+static size_t class_count(sca_layout_t layout, unsigned granule_shift, size_t small_limit)
+{
+    size_t n = 1;
+    while (class_size_rule(layout, granule_shift, n - 1) < small_limit)
+        n++;
+    return n;
 }
 
 /* THE size-0 rule: a request of 0 bytes is served as 1 byte (a valid,
@@ -656,7 +649,7 @@ sca_t *sca_create(const sca_options_t *opts)
     if (!options_valid(&o))
         return NULL;
     unsigned granule_shift = (unsigned)__builtin_ctzll((unsigned long long)o.granule);
-    size_t nclasses = class_index_rule(o.layout, granule_shift, o.small_limit) + 1;
+    size_t nclasses = class_count(o.layout, granule_shift, o.small_limit);
     size_t size = sizeof(sca_t) + nclasses * (sizeof(size_class_t) + 2 * sizeof(size_t)) +
                   (o.small_limit >> SCA_LOOKUP_SHIFT);
     sca_t *a = o.upstream.alloc(o.upstream.ctx, size);
