@@ -146,18 +146,14 @@ static size_t self_check(const void *inst)
     return sca_check(s->a);
 }
 
-/* Mode 3: the free node after hint is swapped for a node that starts in a
- * chunk, on the grid, but ends past the chunk's end; counts and bytes stay
- * as they were, so only the "a node ends inside its chunk" rule sees it. */
-static int tamper_node_past_end(sca_inst_t *s, void *hint, size_t cls, size_t *broken, size_t *after)
+/* The free node after hint is swapped for `fake` (its link taken over), and
+ * put back: counts and bytes stay as they were, so only the rule about
+ * where a node may lie sees it.  -1 when there is no such swap to make. */
+static int swap_next_node(sca_inst_t *s, void *hint, unsigned char *fake, size_t *broken, size_t *after)
 {
-    unsigned char *end = sgi_ref_carved_chunk_end(&s->ref);
     void *next, *next_next, *saved;
     peek(&next, hint, sizeof next);
-    if (end == NULL || next == NULL || cls <= s->o.granule)
-        return -1;
-    unsigned char *fake = end - s->o.granule;
-    if ((unsigned char *)hint == fake || (unsigned char *)next == fake)
+    if (fake == NULL || next == NULL || (unsigned char *)hint == fake || (unsigned char *)next == fake)
         return -1;
     peek(&next_next, next, sizeof next_next);
     peek(&saved, fake, sizeof saved);
@@ -170,18 +166,40 @@ static int tamper_node_past_end(sca_inst_t *s, void *hint, size_t cls, size_t *b
     return 0;
 }
 
-/* Break the free list headed by hint (a block of two granules just freed):
- * modes 0-2 as sca_common.h says; 3, see above. */
+/* Mode 3: a node that starts in a chunk, on the grid, but ends past the
+ * chunk's end ("a node ends inside its chunk"). */
+static int tamper_node_past_end(sca_inst_t *s, void *hint, size_t cls, size_t *broken, size_t *after)
+{
+    unsigned char *end = sgi_ref_carved_chunk_end(&s->ref);
+    if (end == NULL || cls <= s->o.granule)
+        return -1;
+    return swap_next_node(s, hint, end - s->o.granule, broken, after);
+}
+
+/* Mode 4: a node at the start of the uncarved tail, where the SGI reference
+ * has it: in a chunk, on the grid, whole ("no node inside the uncarved
+ * tail"). */
+static int tamper_node_in_tail(sca_inst_t *s, void *hint, size_t cls, size_t *broken, size_t *after)
+{
+    return swap_next_node(s, hint, s->ref.left >= cls ? s->ref.start : NULL, broken, after);
+}
+
+/* Break the free list headed by hint (a block just freed): modes 0-2 as
+ * sca_common.h says; 3 and 4, see above. */
 static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_t *broken, size_t *after,
                   const char **what)
 {
+    static const char *const own[] = {"a free node that ends past its chunk", "a free node in the uncarved tail"};
     sca_inst_t *s = inst;
-    mode %= SCA_COMMON_TAMPERS + 1;
-    *what = mode < SCA_COMMON_TAMPERS ? sca_common_tamper_names[mode] : "a free node that ends past its chunk";
+    mode %= SCA_COMMON_TAMPERS + 2;
+    *what = mode < SCA_COMMON_TAMPERS ? sca_common_tamper_names[mode] : own[mode - SCA_COMMON_TAMPERS];
     if (is_large(s, hint_size))
         return -1; /* not a free-list node */
+    size_t cls = sca_class_size(s->a, hint_size);
     if (mode == SCA_COMMON_TAMPERS)
-        return tamper_node_past_end(s, hint, sca_class_size(s->a, hint_size), broken, after);
+        return tamper_node_past_end(s, hint, cls, broken, after);
+    if (mode == SCA_COMMON_TAMPERS + 1)
+        return tamper_node_in_tail(s, hint, cls, broken, after);
     return sca_common_tamper_list(s->a, mode, hint, broken, after);
 }
 
