@@ -618,10 +618,8 @@ static int options_valid(const sca_options_t *o)
            (o->lean_stats == 0 || o->lean_stats == 1) && alloc_upstream_valid(&o->upstream);
 }
 
-/* Fill the per-class sizes and the lookup table from the rule: the class
- * of every 8-byte step of request sizes (class edges are multiples of the
- * granule, so one request per step decides it); the last class ends at
- * small_limit. */
+/* Fill the per-class sizes from the rule (the last class ends at
+ * small_limit) and the lookup table from the sizes. */
 static void build_classes(sca_t *a)
 {
     for (size_t i = 0; i < a->nclasses; i++) {
@@ -723,10 +721,9 @@ static inline void *hand_out(sca_t *a, size_class_t *c, void *p, size_t n)
     return p;
 }
 
-/* Every allocation the list pop in sca_allocate_slow does not finish.
- * Kept out of line so that pop needs no stack frame. */
 /* A large block (n > small_limit): upstream's block under a header, listed.
- * Its own function, so the large path carries no frame for the small one. */
+ * Out of line, as allocate_miss is, so that the list pop in
+ * sca_allocate_slow needs no stack frame. */
 __attribute__((noinline)) static void *allocate_large(sca_t *a, size_t n)
 {
     void *p = large_alloc(a, n);
@@ -763,7 +760,7 @@ void *sca_allocate_slow(sca_t *a, size_t n)
      * allocate_miss, which serves it as 1. */
     size_t m = n - 1;
     if (m < a->small_limit) {
-        size_class_t *c = &a->classes[a->h.class_of[m >> SCA_LOOKUP_SHIFT]];
+        size_class_t *c = &a->classes[class_index(a, n)];
         void *p = c->head;
         if (p != NULL) {
             c->head = ann_link_read((void *const *)p);
@@ -775,8 +772,6 @@ void *sca_allocate_slow(sca_t *a, size_t n)
     return allocate_miss(a, n);
 }
 
-/* Every deallocation the fast path does not finish, with the checks (a
- * refused p is counted in bad_frees and reported). */
 /* A large block given back, once its tag has been checked. */
 static inline void deallocate_large(sca_t *a, void *p, size_t n)
 {
@@ -784,6 +779,8 @@ static inline void deallocate_large(sca_t *a, void *p, size_t n)
     note_released(a, n);
 }
 
+/* Every deallocation the fast path does not finish, with the checks (a
+ * refused p is counted in bad_frees and reported). */
 __attribute__((noinline)) static void deallocate_slow(sca_t *a, void *p, size_t n)
 {
     size_t req = request_of(n);
@@ -817,7 +814,7 @@ void sca_deallocate_slow(sca_t *a, void *p, size_t n)
         if (refuse_bad_free(a, "sca_deallocate", p, n))
             return;
 #endif
-        size_t idx = a->h.class_of[m >> SCA_LOOKUP_SHIFT];
+        size_t idx = class_index(a, n);
         size_class_t *c = &a->classes[idx];
         ann_take_back(a, p, class_size_of_index(a, idx));
         ann_link_write((void **)p, c->head);

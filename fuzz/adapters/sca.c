@@ -23,14 +23,6 @@ typedef struct sca_inst {
     sgi_ref_t ref;            /* what SGI's rules say the upstream calls are */
 } sca_inst_t;
 
-static int options_valid(const sca_options_t *o)
-{
-    size_t g = o->granule;
-    return g != 0 && (g & (g - 1)) == 0 && g >= sizeof(void *) && g <= SCA_MAX_GRANULE &&
-           o->small_limit >= g && o->small_limit % g == 0 && o->small_limit / g <= SCA_MAX_CLASSES &&
-           o->refill_batch >= 1 && o->refill_batch <= SCA_MAX_REFILL_BATCH;
-}
-
 /* The instance destroy gave back, kept for the next create with its
  * reference's arrays (as adapters/rp.c does): a run re-creates its heap
  * several times, and under ASan a calloc and free cost more than most ops. */
@@ -65,7 +57,7 @@ static void *create(const fuzz_env_t *env, const fuzz_new_args_t *args, int *inv
         o.small_limit = args->b;
         o.refill_batch = args->c;
     }
-    *invalid = !options_valid(&o);
+    *invalid = !sca_common_options_valid(&o);
     o.upstream = sgi_ref_upstream(&s->ref, &env->upstream);
     s->a = sca_create(&o);
     if (s->a == NULL) {

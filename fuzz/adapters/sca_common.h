@@ -14,6 +14,19 @@
 #include "harness.h"
 #include "sanitizer.h"
 
+/* Whether sca_create accepts o, as sca.h states it for either layout (the
+ * upstream aside): the executor expects a refusal exactly then. */
+static inline int sca_common_options_valid(const sca_options_t *o)
+{
+    size_t g = o->granule;
+    if (g == 0 || (g & (g - 1)) != 0 || g < sizeof(void *) || g > SCA_MAX_GRANULE || o->small_limit < g ||
+        o->small_limit % g != 0 || o->refill_batch < 1 || o->refill_batch > SCA_MAX_REFILL_BATCH)
+        return 0;
+    if (o->layout == SCA_LAYOUT_FAST)
+        return g <= SCA_FAST_MAX_GRANULE && o->small_limit <= SCA_FAST_MAX_LIMIT;
+    return o->small_limit / g <= SCA_MAX_CLASSES;
+}
+
 /* sca.h: a small block (n <= small_limit) is served with class `expected`,
  * aligned to min(granule, max_align_t), its class slack poisoned; a large
  * one is n, aligned to max_align_t.  Returns NULL, or what is wrong

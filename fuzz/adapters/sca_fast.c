@@ -34,14 +34,6 @@ typedef struct sca_fast_inst {
     const char *broken;        /* the first broken rule, for account() */
 } sca_fast_inst_t;
 
-static int options_valid(const sca_options_t *o)
-{
-    size_t g = o->granule;
-    return g != 0 && (g & (g - 1)) == 0 && g >= sizeof(void *) && g <= SCA_FAST_MAX_GRANULE &&
-           o->small_limit >= g && o->small_limit % g == 0 && o->small_limit <= SCA_FAST_MAX_LIMIT &&
-           o->refill_batch >= 1 && o->refill_batch <= SCA_MAX_REFILL_BATCH;
-}
-
 /* The fast layout's class of a small request, written as a walk (sca.c
  * computes it from the leading bit): the granule multiples up to 128, then
  * in each (2^k, 2^(k+1)] steps of 2^k / 4; never above the small limit. */
@@ -72,7 +64,7 @@ static void *create(const fuzz_env_t *env, const fuzz_new_args_t *args, int *inv
         o.small_limit = args->b;
         o.refill_batch = args->c;
     }
-    *invalid = !options_valid(&o);
+    *invalid = !sca_common_options_valid(&o);
     o.upstream = env->upstream;
     s->a = sca_create(&o);
     if (s->a == NULL) {
