@@ -1,8 +1,9 @@
 /*
  * adapters/sca_common.h - what the two sca adapters (sca.c: SGI's layout,
- * sca_fast.c: the fast layout) check and break the same way: a new block's
- * class, alignment and poisoned slack; the statistics as the executor reads
- * them; and the free-list tampers every layout's sca_check must see.
+ * sca_fast.c: the fast layout) check and break the same way: which options
+ * sca_create accepts; a new block's class, alignment and poisoned slack; the
+ * statistics as the executor reads them; and the free-list tampers every
+ * layout's sca_check must see.
  * Each adapter computes the class it expects in its own way.
  */
 #ifndef FUZZ_ADAPTERS_SCA_COMMON_H
