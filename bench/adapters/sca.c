@@ -1,50 +1,19 @@
 /*
- * sca.c - our size-class allocator (alloc/include/alloc/sca.h), default
- * options (granule 8, small limit 128, batch 20).  Sized free, as SGI's
- * interface asks.  Held bytes: the counting upstream (exact).
+ * sca.c - the sca adapter: our size-class allocator with its default options
+ * (SGI's layout: granule 8, small limit 128, batch 20)
+ * (functions in sca_adapter.h).
  */
-#include "adapter.h"
-#include "alloc/sca.h"
-#include "ours_env.h"
-
-static void *sca_adapter_open(const bench_open_opts *o)
-{
-    return ours_env_open(o, 1);
-}
+#include "sca_adapter.h"
 
 static void *sca_adapter_create(void *env)
 {
-    sca_options_t opts = sca_options_default();
-    opts.upstream = ((ours_env *)env)->up;
-    return sca_create(&opts);
-}
-
-static void sca_adapter_destroy(void *env, void *inst)
-{
-    (void)env;
-    sca_destroy((sca_t *)inst);
-}
-
-static void *sca_adapter_alloc(void *inst, size_t n)
-{
-    return sca_allocate((sca_t *)inst, n);
-}
-
-static void sca_adapter_free(void *inst, void *p, size_t n)
-{
-    sca_deallocate((sca_t *)inst, p, n);
-}
-
-static void *sca_adapter_realloc(void *inst, void *p, size_t old_n, size_t new_n)
-{
-    return sca_reallocate((sca_t *)inst, p, old_n, new_n);
+    return sca_adapter_create_with(env, sca_options_default());
 }
 
 static const bench_adapter sca_adapter = {
     .name = "sca",
     .caps = BENCH_CAP_DESTROY_FREES,
-    .workloads = BENCH_W_CHURN | BENCH_W_LIFO | BENCH_W_LIFECYCLE | BENCH_W_LIFECYCLE_CREATE |
-                 BENCH_W_REALLOC | BENCH_W_TRACE,
+    .workloads = SCA_ADAPTER_WORKLOADS,
     .held_source = "counting upstream",
     .open = sca_adapter_open,
     .close = ours_env_close,
