@@ -160,24 +160,47 @@ static inline void ann_undefined(void *p, size_t n)
     ANN_VG(VALGRIND_MAKE_MEM_UNDEFINED(p, n));
 }
 
-static inline void *ann_link_read(void *const *slot)
+#if ALLOC_ASAN_ACTIVE
+/* The link word itself, past ASan's check: a free block stays poisoned
+ * while the allocator reads and writes its link, so that a list walk costs
+ * no shadow updates (two runtime calls a node were a tenth of a fuzz
+ * target's time). */
+__attribute__((no_sanitize("address"))) static inline void *ann_asan_link_load(void *const *slot)
 {
-    void *v;
-    ANN_ASAN_UNPOISON((void *)slot, sizeof *slot);
-    ANN_VG(VALGRIND_MAKE_MEM_DEFINED(slot, sizeof *slot));
-    memcpy(&v, slot, sizeof v);
-    ANN_ASAN_POISON((void *)slot, sizeof *slot);
-    ANN_VG(VALGRIND_MAKE_MEM_NOACCESS(slot, sizeof *slot));
-    return v;
+    return *slot;
 }
 
+__attribute__((no_sanitize("address"))) static inline void ann_asan_link_store(void **slot, void *v)
+{
+    *slot = v;
+}
+#endif
+
+/* Reads the link of a free block; its marks stay as they were. */
+static inline void *ann_link_read(void *const *slot)
+{
+#if ALLOC_ASAN_ACTIVE
+    return ann_asan_link_load(slot);
+#else
+    void *v;
+    ANN_VG(VALGRIND_MAKE_MEM_DEFINED(slot, sizeof *slot));
+    memcpy(&v, slot, sizeof v);
+    ANN_VG(VALGRIND_MAKE_MEM_NOACCESS(slot, sizeof *slot));
+    return v;
+#endif
+}
+
+/* Writes the link of a free block, which is no-access afterwards. */
 static inline void ann_link_write(void **slot, void *v)
 {
-    ANN_ASAN_UNPOISON(slot, sizeof *slot);
+#if ALLOC_ASAN_ACTIVE
+    ann_asan_link_store(slot, v);
+    ANN_ASAN_POISON(slot, sizeof *slot);
+#else
     ANN_VG(VALGRIND_MAKE_MEM_UNDEFINED(slot, sizeof *slot));
     memcpy(slot, &v, sizeof v);
-    ANN_ASAN_POISON(slot, sizeof *slot);
     ANN_VG(VALGRIND_MAKE_MEM_NOACCESS(slot, sizeof *slot));
+#endif
 }
 
 #endif
