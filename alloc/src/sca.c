@@ -905,7 +905,7 @@ sca_options_t sca_options(const sca_t *a)
     return o;
 }
 
-ALLOC_NO_COVERAGE sca_stats_t sca_stats(const sca_t *a)
+ALLOC_STATS_READER sca_stats_t sca_stats(const sca_t *a)
 {
     sca_stats_t zero;
     memset(&zero, 0, sizeof zero);
