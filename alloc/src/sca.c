@@ -153,6 +153,8 @@ static size_t class_size_rule(sca_layout_t layout, unsigned granule_shift, size_
  * to it). */
 static size_t class_count(sca_layout_t layout, unsigned granule_shift, size_t small_limit)
 {
+    if (layout == SCA_LAYOUT_SGI)
+        return small_limit >> granule_shift; /* the rule's closed form: small_limit is a multiple of the granule */
     size_t n = 1;
     while (class_size_rule(layout, granule_shift, n - 1) < small_limit)
         n++;
@@ -655,9 +657,10 @@ static void build_classes(sca_t *a)
     unsigned char *table = (unsigned char *)&a->in_use[a->nclasses];
     size_t from = 0;
     for (size_t i = 0; i < a->nclasses; i++) {
-        size_t to = a->class_bytes[i] >> SCA_LOOKUP_SHIFT;
-        memset(table + from, (int)i, to - from);
-        from = to;
+        /* a byte at a time: most runs are a byte or a few, and under ASan
+         * a memset call a run was a tenth of a create */
+        for (size_t to = a->class_bytes[i] >> SCA_LOOKUP_SHIFT; from < to; from++)
+            table[from] = (unsigned char)i;
     }
     a->h.class_of = table;
 }
