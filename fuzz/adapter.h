@@ -141,8 +141,11 @@ typedef struct fuzz_adapter {
      * Everything is as before when it returns. */
     int (*tamper)(void *inst, unsigned mode, void *hint, size_t hint_size, size_t *broken, size_t *after,
                   const char **what);
-    /* The API's answers to bad input (NULL instances, invalid options);
-     * failures through r.  inst may be NULL. */
+    /* The API's answers to bad input (NULL instances, invalid options), on
+     * instances of its own; failures through r.  They take no input, so
+     * the executor runs them once a process, at the first `edges` op (a
+     * replay's first such input runs them; a fuzzing run is spared their
+     * mallocs and fresh instances at every later one).  inst may be NULL. */
     void (*edges)(void *inst, const fuzz_reporter_t *r);
     /* Exact accounting: after each op, does what the instance took from
      * upstream match the adapter's reference model of its rules?  Returns

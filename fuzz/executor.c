@@ -783,17 +783,32 @@ static void op_tamper(exec_t *x, unsigned mode)
     EXEC_CHECK(x, after == 0, "%s self-check still counts %zu after %s was repaired", role_name(r), after, what);
 }
 
-/* `edges`: once per input (its answers never change within one). */
+/* Whether key is new to this process (a few keys: the upstreams' part and
+ * each adapter; past the table's room, always yes). */
+static int first_in_process(const void *key)
+{
+    static const void *seen[16];
+    static size_t nseen;
+    for (size_t i = 0; i < nseen; i++)
+        if (seen[i] == key)
+            return 0;
+    if (nseen < sizeof seen / sizeof seen[0])
+        seen[nseen++] = key;
+    return 1;
+}
+
+/* Once a process for each part (adapter.h, `edges`): nothing here depends
+ * on the input.  One process may run several targets (fuzz_replay): each
+ * adapter's part runs at its own first `edges` op. */
 static void op_edges(exec_t *x)
 {
+    static const char upstreams_part = 0;
     fuzz_reporter_t rep = {reporter_fail, x};
-    if (x->edges_done)
-        return;
-    x->edges_done = 1;
-    exec_edges_upstreams(x);
+    if (first_in_process(&upstreams_part))
+        exec_edges_upstreams(x);
     for (int i = 0; i < FUZZ_ROLES; i++) {
         role_t *r = &x->role[i];
-        if (r->ad != NULL && r->ad->edges != NULL && (i == 0 || r->ad != x->role[0].ad))
+        if (r->ad != NULL && r->ad->edges != NULL && first_in_process(r->ad))
             r->ad->edges(r->inst, &rep);
     }
 }

@@ -56,7 +56,6 @@ struct exec {
     size_t check_spent;  /* estimated self-check steps so far */
     size_t sweeps_left;
     size_t tampers_left;
-    int edges_done;
 };
 
 /* Print what broke (op index and text, input name) and abort. */

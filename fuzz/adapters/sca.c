@@ -355,14 +355,7 @@ static void edges(void *inst, const fuzz_reporter_t *r)
         sca_deallocate(a, q, 8);
     }
     sca_destroy(a);
-    /* The fast layout's checks take no input, so once a process is enough
-     * (a replay's first input runs them; the rest of a fuzzing run is
-     * spared their 32 KiB chunks from ASan's malloc). */
-    static int fast_layout_checked;
-    if (!fast_layout_checked) {
-        fast_layout_checked = 1;
-        fast_layout_edges(r);
-    }
+    fast_layout_edges(r);
 }
 
 static const char *account(void *inst)
