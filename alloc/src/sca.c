@@ -70,8 +70,8 @@ typedef struct large {
 _Static_assert(sizeof(large_t) <= LARGE_HEADER, "large header fits");
 _Static_assert(LARGE_HEADER % _Alignof(max_align_t) == 0, "large blocks stay aligned");
 
-/* One free list per class (sca.h's sca_list_t): 16 bytes, indexing is a
- * shift.  The list's length is carved - live (slow paths only). */
+/* One free list per class (sca.h's sca_list_t).  The list's length is
+ * carved - live, where live is kept (see live_derived). */
 typedef sca_list_t size_class_t;
 
 struct sca {
@@ -92,13 +92,15 @@ struct sca {
     void *report_ctx;
     sca_stats_t st;            /* the counts kept on the slow paths; the
                                 * per-class ones are summed by sca_stats */
+    size_class_t *classes;     /* nclasses lists, after the lookup table */
     size_t *carved;            /* per class: blocks that exist, free or live
                                 * (kept on the slow paths; free = carved - live) */
     size_t *class_bytes;       /* per class: its block size */
-    size_class_t classes[];    /* nclasses entries, then the carved counts, the
-                                * class sizes and the lookup table h.class_of */
-};
+};   /* then, from SCA_TABLE_OFFSET: the lookup table (sca.h), the lists, the
+      * carved counts and the class sizes */
 _Static_assert(offsetof(struct sca, h) == 0, "the inline paths read the instance's head");
+_Static_assert(sizeof(struct sca) <= SCA_TABLE_OFFSET, "the lookup table starts past the instance's fields");
+_Static_assert(SCA_TABLE_OFFSET % _Alignof(size_class_t) == 0, "the lists after the table stay aligned");
 
 /* The inline paths (sca.h) hand out and take back memory without filling,
  * annotating or checking it, so they are on only when the library does
@@ -108,8 +110,7 @@ _Static_assert(offsetof(struct sca, h) == 0, "the inline paths read the instance
 /* The ABI: the inline functions of sca.h get their external definitions here. */
 extern void *sca_allocate(sca_t *a, size_t n);
 extern void sca_deallocate(sca_t *a, void *p, size_t n);
-extern void *sca_pop_(const sca_head_t *h, size_t m);
-extern void sca_push_(const sca_head_t *h, size_t m, void *p);
+extern sca_list_t *sca_list_(sca_head_t *h, size_t m);
 
 /* The fast layout: granule classes up to FAST_LINEAR_LIMIT, then
  * FAST_STEPS classes per power of two. */
@@ -123,7 +124,9 @@ _Static_assert(SCA_FAST_MAX_GRANULE <= FAST_LINEAR_LIMIT >> FAST_STEPS_LOG2,
                "every fast class past the granule classes is a multiple of the granule");
 _Static_assert(SCA_MAX_GRANULE * SCA_MAX_CLASSES <= SCA_FAST_MAX_LIMIT,
                "the lookup table covers every small limit");
-_Static_assert(SCA_MAX_CLASSES <= 256, "a class index fits in the lookup table's bytes");
+/* The lookup table's size in bytes for a small limit (a multiple of the
+ * lookup step: whole entries, the lists after them aligned). */
+#define TABLE_BYTES(small_limit) (((small_limit) >> SCA_LOOKUP_SHIFT) * sizeof(size_class_t *))
 
 /* The largest batch one refill can ask for, in bytes; chunk arithmetic on
  * it (2 x, + chunk_bytes/16, + header) stays far from SIZE_MAX. */
@@ -164,10 +167,17 @@ static inline size_t request_of(size_t n)
     return n != 0 ? n : 1;
 }
 
-/* A small request's class (req in 1..small_limit). */
+/* The lookup table (sca.h): at a fixed offset in the instance. */
+static size_class_t **lookup_table(const sca_t *a)
+{
+    return (size_class_t **)(void *)((unsigned char *)(uintptr_t)a + SCA_TABLE_OFFSET);
+}
+
+/* A small request's class (req in 1..small_limit): its list, from the
+ * table, as an index. */
 static size_t class_index(const sca_t *a, size_t req)
 {
-    return a->h.class_of[(req - 1) >> SCA_LOOKUP_SHIFT];
+    return (size_t)(lookup_table(a)[(req - 1) >> SCA_LOOKUP_SHIFT] - a->classes);
 }
 
 static size_t class_size_of_index(const sca_t *a, size_t idx)
@@ -247,6 +257,34 @@ static int owns_small(const sca_t *a, const void *p, size_t cls)
 static size_t list_bound(const sca_t *a, size_t idx)
 {
     return a->st.chunk_bytes / class_size_of_index(a, idx);
+}
+
+/* Statistics derived off the fast path.  Lean instances of a library
+ * whose inline paths are on keep no live count per class: the inline
+ * paths would pay an add on every call for it.  Their free blocks are
+ * counted on the lists when asked (sca_stats, sca_check), and live =
+ * carved - free.  (Their slow paths still step `live`, which then means
+ * nothing: a test of `lean` there would cost every instance more.)  Every
+ * other instance keeps `live` on every path and reads it. */
+static int live_derived(const sca_t *a)
+{
+    return FAST_PATH_ON && a->lean;
+}
+
+/* The length of class idx's list, or list_bound once a walk that long has
+ * met a cycle. */
+static size_t list_length(const sca_t *a, size_t idx)
+{
+    size_t n = 0, bound = list_bound(a, idx);
+    for (const void *q = a->classes[idx].head; q != NULL && n < bound; q = ann_link_read((void *const *)q))
+        n++;
+    return n;
+}
+
+/* Blocks of class idx handed out: counted, or derived. */
+static size_t live_blocks(const sca_t *a, size_t idx)
+{
+    return live_derived(a) ? a->carved[idx] - list_length(a, idx) : a->classes[idx].live;
 }
 
 /* ALLOC_DEBUG >= 1: chunk c's class map, one entry per granule of its data,
@@ -626,19 +664,17 @@ static void build_classes(sca_t *a)
         size_t cls = class_size_rule(a->layout, a->granule_shift, i);
         a->class_bytes[i] = cls < a->small_limit ? cls : a->small_limit;
     }
-    /* class_of[j] is the class of a request of (j + 1) << SCA_LOOKUP_SHIFT
+    /* table[j] leads to the list of a request of (j + 1) << SCA_LOOKUP_SHIFT
      * bytes: class i serves the requests above class i - 1's size up to its
      * own, one run of the table each (every class size is a multiple of
-     * 1 << SCA_LOOKUP_SHIFT).  A run per class, not a rule per entry: a
-     * create costs O(classes), which the fuzz targets feel. */
-    unsigned char *table = (unsigned char *)&a->class_bytes[a->nclasses];
+     * 1 << SCA_LOOKUP_SHIFT).  A run per class, not a rule per entry. */
+    size_class_t **table = lookup_table(a);
     size_t from = 0;
     for (size_t i = 0; i < a->nclasses; i++) {
         size_t to = a->class_bytes[i] >> SCA_LOOKUP_SHIFT;
-        memset(table + from, (int)i, to - from);
-        from = to;
+        while (from < to)
+            table[from++] = &a->classes[i];
     }
-    a->h.class_of = table;
 }
 
 sca_t *sca_create(const sca_options_t *opts)
@@ -648,12 +684,16 @@ sca_t *sca_create(const sca_options_t *opts)
         return NULL;
     unsigned granule_shift = (unsigned)__builtin_ctzll((unsigned long long)o.granule);
     size_t nclasses = class_count(o.layout, granule_shift, o.small_limit);
-    size_t size = sizeof(sca_t) + nclasses * (sizeof(size_class_t) + 2 * sizeof(size_t)) +
-                  (o.small_limit >> SCA_LOOKUP_SHIFT);
+    size_t size = SCA_TABLE_OFFSET + TABLE_BYTES(o.small_limit) +
+                  nclasses * (sizeof(size_class_t) + 2 * sizeof(size_t));
     sca_t *a = o.upstream.alloc(o.upstream.ctx, size);
     if (a == NULL)
         return NULL;
-    memset(a, 0, size);
+    /* Zeroed: the fields and the lists and counts; build_classes writes
+     * every table entry and class size. */
+    memset(a, 0, SCA_TABLE_OFFSET);
+    a->classes = (size_class_t *)(void *)((unsigned char *)a + SCA_TABLE_OFFSET + TABLE_BYTES(o.small_limit));
+    memset(a->classes, 0, nclasses * (sizeof(size_class_t) + sizeof(size_t)));
     a->layout = o.layout;
     a->lean = o.lean_stats;
     a->up = o.upstream;
@@ -666,7 +706,6 @@ sca_t *sca_create(const sca_options_t *opts)
     a->carved = (size_t *)(void *)&a->classes[nclasses];
     a->class_bytes = &a->carved[nclasses];
     build_classes(a);
-    a->h.lists = a->classes;
     a->h.fast_max = FAST_PATH_ON && a->lean ? a->small_limit : 0;
     a->h.exact_max = FAST_PATH_ON && !a->lean ? a->small_limit : 0;
     a->large.prev = a->large.next = &a->large;
@@ -893,8 +932,9 @@ ALLOC_NO_COVERAGE sca_stats_t sca_stats(const sca_t *a)
     st.bytes_requested_live = a->lean ? 0 : a->h.bytes_live;
     st.bytes_requested_peak = a->lean ? 0 : a->h.bytes_peak;
     for (size_t i = 0; i < a->nclasses; i++) {
-        st.small_blocks_live += a->classes[i].live;
-        st.free_list_blocks += a->carved[i] - a->classes[i].live;
+        size_t live = live_blocks(a, i);
+        st.small_blocks_live += live;
+        st.free_list_blocks += a->carved[i] - live;
     }
     st.blocks_live = st.small_blocks_live + st.large_blocks_live;
     return st;
@@ -934,7 +974,10 @@ static size_t check_uncarved(const sca_t *a)
 }
 
 /* One list: every node in a chunk, on the grid, outside the uncarved tail,
- * and no cycle.  Its bytes feed the accounting check in sca_check. */
+ * and no cycle; where live is counted, as long as carved - live.  Its
+ * bytes feed the accounting check in sca_check.  (Where live is derived
+ * from the length, a list cut short cannot be told from blocks handed
+ * out.) */
 static size_t check_list(const sca_t *a, size_t idx, size_t *free_bytes)
 {
     size_t n = 0, cls = class_size_of_index(a, idx), bound = list_bound(a, idx);
@@ -947,7 +990,7 @@ static size_t check_list(const sca_t *a, size_t idx, size_t *free_bytes)
         *free_bytes += cls;
         q = ann_link_read((void *const *)q);
     }
-    return n != a->carved[idx] - a->classes[idx].live; /* the counts agree */
+    return !live_derived(a) && n != a->carved[idx] - a->classes[idx].live; /* the counts agree */
 }
 
 size_t sca_check(const sca_t *a)
@@ -958,7 +1001,7 @@ size_t sca_check(const sca_t *a)
     size_t free_bytes = 0, live_bytes = 0;
     for (size_t i = 0; i < a->nclasses; i++) {
         bad += check_list(a, i, &free_bytes);
-        live_bytes += a->classes[i].live * class_size_of_index(a, i);
+        live_bytes += live_blocks(a, i) * class_size_of_index(a, i);
     }
     size_t uncarved = (size_t)(a->end_free - a->start_free);
     if (a->st.chunk_bytes != free_bytes + live_bytes + uncarved)
