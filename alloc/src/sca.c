@@ -366,6 +366,23 @@ static size_t refill_count(const sca_t *a, size_t cls)
     return n == 0 ? 1 : n < a->batch ? n : a->batch;
 }
 
+/* Make a free block of class cls or a larger one the uncarved region (the
+ * smallest class with one).  Returns 0 when every such list is empty. */
+static int borrow(sca_t *a, size_t cls)
+{
+    for (size_t idx = class_index(a, cls); idx < a->nclasses; idx++) {
+        unsigned char *b = list_pop(a, idx);
+        if (b != NULL) {
+            a->carved[idx]--;
+            a->start_free = b;
+            a->end_free = b + class_size_of_index(a, idx);
+            a->st.borrows++;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* SGI's _S_chunk_alloc: up to *nobjs blocks of cls bytes, contiguous, from
  * the uncarved region, refilling it as needed.  On return *nobjs says how
  * many were carved (>= 1); NULL when nothing could be found. */
@@ -387,6 +404,14 @@ static unsigned char *chunk_alloc(sca_t *a, size_t cls, size_t *nobjs)
         push_leftover(a, left);
         a->start_free = a->end_free = NULL;
 
+        /* The fast layout carves a free block of a larger class before it
+         * takes a new chunk: memory freed in one class serves the next,
+         * when a program's sizes shift, instead of staying on its list
+         * while new chunks are taken (SQLite's trace held 1.28x its live
+         * peak without it).  SGI borrows only when upstream refuses. */
+        if (a->layout == SCA_LAYOUT_FAST && borrow(a, cls))
+            continue;
+
         /* SGI's growth: twice the batch plus a sixteenth of all chunks so
          * far, rounded to the granule.  Bounded (total <= SCA_MAX_BATCH_BYTES,
          * chunk_bytes <= PTRDIFF_MAX): nothing here can overflow.  The fast
@@ -398,18 +423,7 @@ static unsigned char *chunk_alloc(sca_t *a, size_t cls, size_t *nobjs)
             continue;
 
         /* Upstream refused: carve a free block of this class or a larger one. */
-        size_t idx = class_index(a, cls);
-        for (; idx < a->nclasses; idx++) {
-            unsigned char *b = list_pop(a, idx);
-            if (b != NULL) {
-                a->carved[idx]--;
-                a->start_free = b;
-                a->end_free = b + class_size_of_index(a, idx);
-                a->st.borrows++;
-                break;
-            }
-        }
-        if (idx == a->nclasses)
+        if (!borrow(a, cls))
             return NULL;
     }
 }

@@ -20,8 +20,11 @@
  * blocks and about SCA_FAST_BATCH_BYTES, at least one block) and its chunks
  * are SCA_FAST_CHUNK_BYTES (or one batch, if larger), with no growth term,
  * so the memory held beyond what is live stays bounded.  A chunk's leftover
- * is cut into the largest classes that fit it.  Everything else (free
- * lists, borrowing, bad-free checks, the self-check) is the same.
+ * is cut into the largest classes that fit it, and before a new chunk is
+ * taken a free block of a larger class is carved instead (SGI borrows only
+ * when upstream refuses): memory freed in one class serves the next when a
+ * program's sizes shift.  Everything else (free lists, bad-free checks,
+ * the self-check) is the same.
  *
  * The caller passes the size back on deallocate (as SGI's interface asks):
  * the allocator keeps no per-block header.
