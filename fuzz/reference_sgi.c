@@ -27,8 +27,8 @@ void sgi_ref_init(sgi_ref_t *r, size_t granule, size_t limit, size_t batch)
             abort();
         r->lists_cap = nclasses + 1;
     }
-    for (size_t i = 0; i < r->lists_cap; i++)
-        r->lists[i].n = 0;
+    for (size_t i = 0; i < r->lists_cap && i <= r->nclasses; i++)
+        r->lists[i].n = 0; /* the lists past the last heap's were never used */
     r->granule = granule;
     r->limit = limit;
     r->batch = batch;
@@ -155,16 +155,12 @@ static unsigned char *chunk_alloc(sgi_ref_t *r, size_t cls, size_t *nobjs)
             continue;
         }
         size_t idx = class_of(r, cls);
-        for (; idx < r->nclasses; idx++) {
-            unsigned char *b = pop(r, idx);
-            if (b != NULL) {
-                r->start = b;
-                r->left = (idx + 1) * g;
-                break;
-            }
-        }
+        while (idx < r->nclasses && r->lists[idx].n == 0)
+            idx++; /* most lists are empty: no call for them */
         if (idx == r->nclasses)
             return NULL;
+        r->start = pop(r, idx);
+        r->left = (idx + 1) * g;
     }
 }
 

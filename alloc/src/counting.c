@@ -10,6 +10,7 @@
 
 #include "alloc/upstream.h"
 #include "upstream_pick.h"
+#include "annotate.h"
 #include "checked.h"
 
 typedef struct block_header {
@@ -149,7 +150,7 @@ void alloc_counting_fail_at(alloc_counting_t *c, size_t k)
         c->fail_at = k;
 }
 
-alloc_counting_stats_t alloc_counting_stats(const alloc_counting_t *c)
+ALLOC_STATS_READER alloc_counting_stats_t alloc_counting_stats(const alloc_counting_t *c)
 {
     alloc_counting_stats_t zero = {0};
     return c != NULL ? c->stats : zero;

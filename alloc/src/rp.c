@@ -413,7 +413,7 @@ size_t rp_max(const rp_pool_t *pool)
     return pool != NULL ? pool->max : 0;
 }
 
-rp_stats_t rp_stats(const rp_pool_t *pool)
+ALLOC_STATS_READER rp_stats_t rp_stats(const rp_pool_t *pool)
 {
     rp_stats_t st;
     memset(&st, 0, sizeof st);
