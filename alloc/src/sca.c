@@ -70,8 +70,8 @@ typedef struct large {
 _Static_assert(sizeof(large_t) <= LARGE_HEADER, "large header fits");
 _Static_assert(LARGE_HEADER % _Alignof(max_align_t) == 0, "large blocks stay aligned");
 
-/* One free list per class (sca.h's sca_list_t): 16 bytes, indexing is a
- * shift.  The list's length is carved - live (slow paths only). */
+/* One free list per class (sca.h's sca_list_t).  The list's length is
+ * carved - live, where live is kept (see live_derived). */
 typedef sca_list_t size_class_t;
 
 struct sca {
@@ -92,16 +92,19 @@ struct sca {
     void *report_ctx;
     sca_stats_t st;            /* the counts kept on the slow paths; the
                                 * per-class ones are summed by sca_stats */
+    size_class_t *classes;     /* nclasses lists, after the lookup table */
     size_t *carved;            /* per class: blocks that exist, free or live
                                 * (kept on the slow paths; free = carved - live) */
     size_t *class_bytes;       /* per class: its block size */
     uint16_t *in_use;          /* the classes ever carved, n_in_use of them:
                                 * sca_stats sums these, not every class */
     size_t n_in_use;
-    size_class_t classes[];    /* nclasses entries, then the carved counts, the
-                                * class sizes, in_use and the lookup table h.class_of */
-};
+    uint64_t listed[SCA_MAX_CLASSES / 64]; /* a bit per class listed in in_use */
+};   /* then, from SCA_TABLE_OFFSET: the lookup table (sca.h), the lists, the
+      * carved counts, the class sizes and in_use */
 _Static_assert(offsetof(struct sca, h) == 0, "the inline paths read the instance's head");
+_Static_assert(sizeof(struct sca) <= SCA_TABLE_OFFSET, "the lookup table starts past the instance's fields");
+_Static_assert(SCA_TABLE_OFFSET % _Alignof(size_class_t) == 0, "the lists after the table stay aligned");
 
 /* The inline paths (sca.h) hand out and take back memory without filling,
  * annotating or checking it, so they are on only when the library does
@@ -111,8 +114,7 @@ _Static_assert(offsetof(struct sca, h) == 0, "the inline paths read the instance
 /* The ABI: the inline functions of sca.h get their external definitions here. */
 extern void *sca_allocate(sca_t *a, size_t n);
 extern void sca_deallocate(sca_t *a, void *p, size_t n);
-extern void *sca_pop_(const sca_head_t *h, size_t m);
-extern void sca_push_(const sca_head_t *h, size_t m, void *p);
+extern sca_list_t *sca_list_(sca_head_t *h, size_t m);
 
 /* The fast layout: granule classes up to FAST_LINEAR_LIMIT, then
  * FAST_STEPS classes per power of two. */
@@ -126,7 +128,9 @@ _Static_assert(SCA_FAST_MAX_GRANULE <= FAST_LINEAR_LIMIT >> FAST_STEPS_LOG2,
                "every fast class past the granule classes is a multiple of the granule");
 _Static_assert(SCA_MAX_GRANULE * SCA_MAX_CLASSES <= SCA_FAST_MAX_LIMIT,
                "the lookup table covers every small limit");
-_Static_assert(SCA_MAX_CLASSES <= 256, "a class index fits in the lookup table's bytes");
+/* The lookup table's size in bytes for a small limit (a multiple of the
+ * lookup step: whole entries, the lists after them aligned). */
+#define TABLE_BYTES(small_limit) (((small_limit) >> SCA_LOOKUP_SHIFT) * sizeof(size_class_t *))
 
 /* The largest batch one refill can ask for, in bytes; chunk arithmetic on
  * it (2 x, + chunk_bytes/16, + header) stays far from SIZE_MAX. */
@@ -169,10 +173,17 @@ static inline size_t request_of(size_t n)
     return n != 0 ? n : 1;
 }
 
-/* A small request's class (req in 1..small_limit). */
+/* The lookup table (sca.h): at a fixed offset in the instance. */
+static size_class_t **lookup_table(const sca_t *a)
+{
+    return (size_class_t **)(void *)((unsigned char *)(uintptr_t)a + SCA_TABLE_OFFSET);
+}
+
+/* A small request's class (req in 1..small_limit): its list, from the
+ * table, as an index. */
 static size_t class_index(const sca_t *a, size_t req)
 {
-    return a->h.class_of[(req - 1) >> SCA_LOOKUP_SHIFT];
+    return (size_t)(lookup_table(a)[(req - 1) >> SCA_LOOKUP_SHIFT] - a->classes);
 }
 
 static inline size_t class_size_of_index(const sca_t *a, size_t idx)
@@ -226,15 +237,15 @@ static void *list_pop(sca_t *a, size_t idx)
 }
 
 /* n more blocks of class idx exist (carved from a chunk).  A class's first
- * blocks list it in in_use (a class emptied by a borrow is listed already). */
+ * blocks list it in in_use, once (a class emptied by a borrow is listed
+ * already): a bit per class says so in O(1), where a search of in_use cost
+ * a create O(classes^2) (lifecycle-create/sca-fast/200: +10%). */
 static void carved_add(sca_t *a, size_t idx, size_t n)
 {
-    if (a->carved[idx] == 0) {
-        size_t i = 0;
-        while (i < a->n_in_use && a->in_use[i] != idx)
-            i++;
-        if (i == a->n_in_use)
-            a->in_use[a->n_in_use++] = (uint16_t)idx;
+    uint64_t bit = (uint64_t)1 << (idx & 63);
+    if ((a->listed[idx >> 6] & bit) == 0) {
+        a->listed[idx >> 6] |= bit;
+        a->in_use[a->n_in_use++] = (uint16_t)idx;
     }
     a->carved[idx] += n;
 }
@@ -274,6 +285,34 @@ static int owns_small(const sca_t *a, const void *p, size_t cls, const chunk_t *
 static size_t list_bound(const sca_t *a, size_t idx)
 {
     return a->st.chunk_bytes / class_size_of_index(a, idx);
+}
+
+/* Statistics derived off the fast path.  Lean instances of a library
+ * whose inline paths are on keep no live count per class: the inline
+ * paths would pay an add on every call for it.  Their free blocks are
+ * counted on the lists when asked (sca_stats, sca_check), and live =
+ * carved - free.  (Their slow paths still step `live`, which then means
+ * nothing: a test of `lean` there would cost every instance more.)  Every
+ * other instance keeps `live` on every path and reads it. */
+static int live_derived(const sca_t *a)
+{
+    return FAST_PATH_ON && a->lean;
+}
+
+/* The length of class idx's list, or list_bound once a walk that long has
+ * met a cycle. */
+static size_t list_length(const sca_t *a, size_t idx)
+{
+    size_t n = 0, bound = list_bound(a, idx);
+    for (const void *q = a->classes[idx].head; q != NULL && n < bound; q = ann_link_read((void *const *)q))
+        n++;
+    return n;
+}
+
+/* Blocks of class idx handed out: counted, or derived. */
+static size_t live_blocks(const sca_t *a, size_t idx)
+{
+    return live_derived(a) ? a->carved[idx] - list_length(a, idx) : a->classes[idx].live;
 }
 
 /* ALLOC_DEBUG >= 1: chunk c's class map, one entry per granule of its data,
@@ -355,6 +394,22 @@ static size_t refill_count(const sca_t *a, size_t cls)
     return n == 0 ? 1 : n < a->batch ? n : a->batch;
 }
 
+/* Make a free block of class cls or a larger one the uncarved region (the
+ * smallest class with one).  Returns 0 when every such list is empty. */
+static int borrow(sca_t *a, size_t cls)
+{
+    size_t idx = class_index(a, cls);
+    while (idx < a->nclasses && a->classes[idx].head == NULL)
+        idx++;
+    if (idx == a->nclasses)
+        return 0;
+    a->start_free = list_pop(a, idx);
+    a->end_free = a->start_free + class_size_of_index(a, idx);
+    a->carved[idx]--;
+    a->st.borrows++;
+    return 1;
+}
+
 /* SGI's _S_chunk_alloc: up to *nobjs blocks of cls bytes, contiguous, from
  * the uncarved region, refilling it as needed.  On return *nobjs says how
  * many were carved (>= 1); NULL when nothing could be found. */
@@ -376,6 +431,14 @@ static unsigned char *chunk_alloc(sca_t *a, size_t cls, size_t *nobjs)
         push_leftover(a, left);
         a->start_free = a->end_free = NULL;
 
+        /* The fast layout carves a free block of a larger class before it
+         * takes a new chunk: memory freed in one class serves the next,
+         * when a program's sizes shift, instead of staying on its list
+         * while new chunks are taken (SQLite's trace held 1.28x its live
+         * peak without it).  SGI borrows only when upstream refuses. */
+        if (a->layout == SCA_LAYOUT_FAST && borrow(a, cls))
+            continue;
+
         /* SGI's growth: twice the batch plus a sixteenth of all chunks so
          * far, rounded to the granule.  Bounded (total <= SCA_MAX_BATCH_BYTES,
          * chunk_bytes <= PTRDIFF_MAX): nothing here can overflow.  The fast
@@ -387,15 +450,8 @@ static unsigned char *chunk_alloc(sca_t *a, size_t cls, size_t *nobjs)
             continue;
 
         /* Upstream refused: carve a free block of this class or a larger one. */
-        size_t idx = class_index(a, cls);
-        while (idx < a->nclasses && a->classes[idx].head == NULL)
-            idx++;
-        if (idx == a->nclasses)
+        if (!borrow(a, cls))
             return NULL;
-        a->start_free = list_pop(a, idx);
-        a->end_free = a->start_free + class_size_of_index(a, idx);
-        a->carved[idx]--;
-        a->st.borrows++;
     }
 }
 
@@ -649,20 +705,17 @@ static void build_classes(sca_t *a)
         size_t cls = class_size_rule(a->layout, a->granule_shift, i);
         a->class_bytes[i] = cls < a->small_limit ? cls : a->small_limit;
     }
-    /* class_of[j] is the class of a request of (j + 1) << SCA_LOOKUP_SHIFT
+    /* table[j] leads to the list of a request of (j + 1) << SCA_LOOKUP_SHIFT
      * bytes: class i serves the requests above class i - 1's size up to its
      * own, one run of the table each (every class size is a multiple of
-     * 1 << SCA_LOOKUP_SHIFT).  A run per class, not a rule per entry: a
-     * create costs O(classes), which the fuzz targets feel. */
-    unsigned char *table = (unsigned char *)&a->in_use[a->nclasses];
+     * 1 << SCA_LOOKUP_SHIFT).  A run per class, not a rule per entry. */
+    size_class_t **table = lookup_table(a);
     size_t from = 0;
     for (size_t i = 0; i < a->nclasses; i++) {
-        /* a byte at a time: most runs are a byte or a few, and under ASan
-         * a memset call a run was a tenth of a create */
-        for (size_t to = a->class_bytes[i] >> SCA_LOOKUP_SHIFT; from < to; from++)
-            table[from] = (unsigned char)i;
+        size_t to = a->class_bytes[i] >> SCA_LOOKUP_SHIFT;
+        while (from < to)
+            table[from++] = &a->classes[i];
     }
-    a->h.class_of = table;
 }
 
 sca_t *sca_create(const sca_options_t *opts)
@@ -672,12 +725,16 @@ sca_t *sca_create(const sca_options_t *opts)
         return NULL;
     unsigned granule_shift = (unsigned)__builtin_ctzll((unsigned long long)o.granule);
     size_t nclasses = class_count(o.layout, granule_shift, o.small_limit);
-    size_t size = sizeof(sca_t) + nclasses * (sizeof(size_class_t) + 2 * sizeof(size_t) + sizeof(uint16_t)) +
-                  (o.small_limit >> SCA_LOOKUP_SHIFT);
+    size_t size = SCA_TABLE_OFFSET + TABLE_BYTES(o.small_limit) +
+                  nclasses * (sizeof(size_class_t) + 2 * sizeof(size_t) + sizeof(uint16_t));
     sca_t *a = o.upstream.alloc(o.upstream.ctx, size);
     if (a == NULL)
         return NULL;
-    memset(a, 0, size);
+    /* Zeroed: the fields and the lists and counts; build_classes writes
+     * every table entry and class size. */
+    memset(a, 0, SCA_TABLE_OFFSET);
+    a->classes = (size_class_t *)(void *)((unsigned char *)a + SCA_TABLE_OFFSET + TABLE_BYTES(o.small_limit));
+    memset(a->classes, 0, nclasses * (sizeof(size_class_t) + sizeof(size_t)));
     a->layout = o.layout;
     a->lean = o.lean_stats;
     a->up = o.upstream;
@@ -691,7 +748,6 @@ sca_t *sca_create(const sca_options_t *opts)
     a->class_bytes = &a->carved[nclasses];
     a->in_use = (uint16_t *)(void *)&a->class_bytes[nclasses];
     build_classes(a);
-    a->h.lists = a->classes;
     a->h.fast_max = FAST_PATH_ON && a->lean ? a->small_limit : 0;
     a->h.exact_max = FAST_PATH_ON && !a->lean ? a->small_limit : 0;
     a->large.prev = a->large.next = &a->large;
@@ -920,8 +976,9 @@ ALLOC_STATS_READER sca_stats_t sca_stats(const sca_t *a)
     /* A class never carved has no block, free or live. */
     for (size_t k = 0; k < a->n_in_use; k++) {
         size_t i = a->in_use[k];
-        st.small_blocks_live += a->classes[i].live;
-        st.free_list_blocks += a->carved[i] - a->classes[i].live;
+        size_t live = live_blocks(a, i);
+        st.small_blocks_live += live;
+        st.free_list_blocks += a->carved[i] - live;
     }
     st.blocks_live = st.small_blocks_live + st.large_blocks_live;
     return st;
@@ -961,12 +1018,15 @@ static size_t check_uncarved(const sca_t *a)
 }
 
 /* One list: every node in a chunk, on the grid, outside the uncarved tail,
- * and no cycle.  Its bytes feed the accounting check in sca_check. */
+ * and no cycle; where live is counted, as long as carved - live.  Its
+ * bytes feed the accounting check in sca_check.  (Where live is derived
+ * from the length, a list cut short cannot be told from blocks handed
+ * out.) */
 static size_t check_list(const sca_t *a, size_t idx, size_t *free_bytes)
 {
     const void *q = a->classes[idx].head;
     if (q == NULL)
-        return a->carved[idx] != a->classes[idx].live;
+        return !live_derived(a) && a->carved[idx] != a->classes[idx].live;
     size_t n = 0, cls = class_size_of_index(a, idx), bound = list_bound(a, idx);
     const chunk_t *hint = NULL;
     while (q != NULL) {
@@ -977,7 +1037,7 @@ static size_t check_list(const sca_t *a, size_t idx, size_t *free_bytes)
         *free_bytes += cls;
         q = ann_link_read((void *const *)q);
     }
-    return n != a->carved[idx] - a->classes[idx].live; /* the counts agree */
+    return !live_derived(a) && n != a->carved[idx] - a->classes[idx].live; /* the counts agree */
 }
 
 size_t sca_check(const sca_t *a)
@@ -988,7 +1048,7 @@ size_t sca_check(const sca_t *a)
     size_t free_bytes = 0, live_bytes = 0;
     for (size_t i = 0; i < a->nclasses; i++) {
         bad += check_list(a, i, &free_bytes);
-        live_bytes += a->classes[i].live * class_size_of_index(a, i);
+        live_bytes += live_blocks(a, i) * class_size_of_index(a, i);
     }
     size_t uncarved = (size_t)(a->end_free - a->start_free);
     if (a->st.chunk_bytes != free_bytes + live_bytes + uncarved)

@@ -1,7 +1,8 @@
 /*
  * test_sca_fast_layout.c - the fast layout's mechanics (sca.h,
  * SCA_LAYOUT_FAST): option checks, refills bounded in bytes, fixed chunks,
- * a chunk's leftover cut into the classes that fit it, reallocate staying in
+ * a chunk's leftover cut into the classes that fit it, a larger class's
+ * free block carved before a new chunk, reallocate staying in
  * its class, lean statistics, bad frees, and the inline paths: on in a
  * library built without checks (TEST_SCA_INLINE, the alloc_sca_fast copy),
  * off in every checked or annotated one.
@@ -216,6 +217,41 @@ static void test_reallocate(void)
     teardown(&f);
 }
 
+/* The fast layout carves a free block of a larger class before it takes a
+ * new chunk (SGI's layout borrows only when upstream refuses). */
+static void test_borrow_before_chunk(void)
+{
+    fixture_t f;
+    setup(&f, 0);
+    sca_t *a = f.a;
+    unsigned char *big[SCA_FAST_CHUNK_BYTES / 8192];
+    for (size_t i = 0; i < SCA_FAST_CHUNK_BYTES / 8192; i++) {
+        big[i] = sca_allocate(a, 8192); /* one block a refill: the chunk, whole */
+        CHECK(big[i] != NULL);
+    }
+    sca_stats_t s = sca_stats(a);
+    CHECK_EQ(s.chunks, 1);
+    CHECK_EQ(s.borrows, 0);
+    unsigned char *last = big[SCA_FAST_CHUNK_BYTES / 8192 - 1];
+    sca_deallocate(a, last, 8192);
+    /* Class 1024's list is empty and the chunk is carved to its end: the
+     * free 8192 block becomes the uncarved region, and serves 1024 blocks
+     * front to back. */
+    unsigned char *q = sca_allocate(a, 1024);
+    CHECK(q == last);
+    CHECK(sca_allocate(a, 1024) == last + 1024);
+    s = sca_stats(a);
+    CHECK_EQ(s.chunks, 1);
+    CHECK_EQ(s.borrows, 1);
+    CHECK_EQ(s.small_blocks_live, SCA_FAST_CHUNK_BYTES / 8192 - 1 + 2);
+    CHECK_EQ(sca_check(a), 0);
+    /* No free block left in any class at least as large: a new chunk. */
+    CHECK(sca_allocate(a, 16384) != NULL);
+    CHECK_EQ(sca_stats(a).chunks, 2);
+    CHECK_EQ(sca_stats(a).borrows, 1);
+    teardown(&f);
+}
+
 /* lean_stats: requested bytes are not kept, every count is. */
 static void test_lean_stats(void)
 {
@@ -282,6 +318,7 @@ int main(void)
     test_options();
     test_refill_chunks_leftover();
     test_reallocate();
+    test_borrow_before_chunk();
     test_lean_stats();
     test_bad_frees();
     return check_report(TEST_SCA_NAME);

@@ -20,8 +20,11 @@
  * blocks and about SCA_FAST_BATCH_BYTES, at least one block) and its chunks
  * are SCA_FAST_CHUNK_BYTES (or one batch, if larger), with no growth term,
  * so the memory held beyond what is live stays bounded.  A chunk's leftover
- * is cut into the largest classes that fit it.  Everything else (free
- * lists, borrowing, bad-free checks, the self-check) is the same.
+ * is cut into the largest classes that fit it, and before a new chunk is
+ * taken a free block of a larger class is carved instead (SGI borrows only
+ * when upstream refuses): memory freed in one class serves the next when a
+ * program's sizes shift.  Everything else (free lists, bad-free checks,
+ * the self-check) is the same.
  *
  * The caller passes the size back on deallocate (as SGI's interface asks):
  * the allocator keeps no per-block header.
@@ -40,13 +43,16 @@
  * and exact_max to 0, so that every call goes out of line, where blocks are
  * filled, annotated and checked (the caller's own build settings do not
  * matter).  With lean_stats = 1 (sca_options_fast() sets it) the inline
- * path keeps only the per-class live count: about 15 instructions for an
- * allocate or a deallocate (gcc -O3, x86_64).  Such lean instances do not
- * keep bytes_requested_live and bytes_requested_peak (both read 0 in every
+ * paths touch nothing but the list head: about 10 instructions for an
+ * allocate or a deallocate (gcc -O3, x86_64: NULL checks, size bound, one
+ * table load, pop or push).  Such lean instances do not keep
+ * bytes_requested_live and bytes_requested_peak (both read 0 in every
  * build): an exact peak costs a load, a compare and a branch on every
  * allocation.  Callers that need them count them (as the benchmark's meter
- * does).  Every other statistic stays exact.  Without lean_stats the inline
- * path keeps the byte counts too, as the out-of-line one does.
+ * does).  Their per-class live counts are derived off the fast path (free
+ * blocks counted on the lists when sca_stats or sca_check asks): every
+ * other statistic stays exact.  Without lean_stats the inline paths keep
+ * the live counts and the byte counts too, as the out-of-line ones do.
  *
  * Bad frees: a block given back twice, a pointer this instance never handed
  * out (or one inside a block), or a size of another class.  What each build
@@ -209,7 +215,9 @@ size_t sca_class_size(const sca_t *a, size_t n);
 sca_options_t sca_options(const sca_t *a);
 
 /* A copy of the statistics (a NULL: all zero).  O(classes): the per-class
- * counts are summed, no list is walked. */
+ * counts are summed, no list is walked; except for a lean instance with the
+ * inline paths on (see the top), whose free lists are walked: O(classes +
+ * free blocks). */
 sca_stats_t sca_stats(const sca_t *a);
 
 /* Walk every structure and count broken invariants: free-list nodes inside
@@ -224,22 +232,30 @@ size_t sca_check(const sca_t *a);
  * the inline code can read them; they change with the library.  Use the
  * functions. */
 
-/* One free list per class. */
+/* One free list per class.  `live` is the count of the class's blocks
+ * handed out, kept where the inline paths keep it (see sca.c's
+ * live_derived: lean instances with the inline paths on derive it instead). */
 typedef struct sca_list {
     void *head;
     size_t live;               /* blocks of this class handed out */
 } sca_list_t;
 
-/* The class of a small request n: class_of[(n - 1) >> SCA_LOOKUP_SHIFT]
- * (SCA_LOOKUP_SHIFT: the smallest granule, so every class starts on it). */
+/* The lookup table of a small request n (1 <= n <= small_limit): entry
+ * (n - 1) >> SCA_LOOKUP_SHIFT of the table of pointers that starts
+ * SCA_TABLE_OFFSET bytes into the instance points to the class's
+ * sca_list_t.  A table at a fixed offset, of the lists' addresses: the
+ * inline paths find a list with one load from the instance's own address
+ * (no pointer to the table to load first, no index to scale or add; a
+ * byte per entry cost those 3 instructions a call).  (SCA_LOOKUP_SHIFT:
+ * the smallest granule, so every class starts on it; SCA_TABLE_OFFSET:
+ * sca.c asserts its fixed part fits below it.) */
 #define SCA_LOOKUP_SHIFT 3
+#define SCA_TABLE_OFFSET 384
 
 /* The start of every instance (sca.c's struct sca begins with it). */
 typedef struct sca_head {
     size_t fast_max;             /* lean: n - 1 < fast_max served inline; else 0 */
     size_t exact_max;            /* not lean: the same, keeping the byte counts */
-    sca_list_t *lists;           /* one per class */
-    const unsigned char *class_of;
     size_t bytes_live;           /* bytes_requested_live (not lean) */
     size_t bytes_peak;           /* bytes_requested_peak (not lean) */
 } sca_head_t;
@@ -249,42 +265,36 @@ typedef struct sca_head {
 void *sca_allocate_slow(sca_t *a, size_t n);
 void sca_deallocate_slow(sca_t *a, void *p, size_t n);
 
-/* The pop and the push both inline paths share (m = n - 1, a small size). */
-inline void *sca_pop_(const sca_head_t *h, size_t m)
+/* The list of the class of a small size (m = n - 1). */
+inline sca_list_t *sca_list_(sca_head_t *h, size_t m)
 {
-    sca_list_t *l = &h->lists[h->class_of[m >> SCA_LOOKUP_SHIFT]];
-    void *p = l->head;
-    if (p != NULL) {
-        l->head = *(void **)p;
-        l->live++;
-    }
-    return p;
-}
-
-inline void sca_push_(const sca_head_t *h, size_t m, void *p)
-{
-    sca_list_t *l = &h->lists[h->class_of[m >> SCA_LOOKUP_SHIFT]];
-    *(void **)p = l->head;
-    l->head = p;
-    l->live--;
+    sca_list_t *const *table = (sca_list_t *const *)(void *)((char *)h + SCA_TABLE_OFFSET);
+    return table[m >> SCA_LOOKUP_SHIFT];
 }
 
 /* n == 0 wraps to SIZE_MAX in `n - 1` and goes out of line, as does anything
  * above fast_max and exact_max (both 0 unless the inline paths are on: see
- * the top).  Lean instances take the first test; the others, the second,
- * which keeps the requested bytes and their peak as sca.c does. */
+ * the top).  Lean instances take the first test and touch nothing but the
+ * list head; the others, the second, which keeps the class's live count,
+ * the requested bytes and their peak as sca.c does. */
 inline void *sca_allocate(sca_t *a, size_t n)
 {
     sca_head_t *h = (sca_head_t *)(void *)a;
     size_t m = n - 1;
     if (a != NULL) {
-        if (m < h->fast_max) {
-            void *p = sca_pop_(h, m);
-            if (p != NULL)
+        if (__builtin_expect(m < h->fast_max, 1)) {
+            sca_list_t *l = sca_list_(h, m);
+            void *p = l->head;
+            if (__builtin_expect(p != NULL, 1)) {
+                l->head = *(void **)p;
                 return p;
+            }
         } else if (m < h->exact_max) {
-            void *p = sca_pop_(h, m);
+            sca_list_t *l = sca_list_(h, m);
+            void *p = l->head;
             if (p != NULL) {
+                l->head = *(void **)p;
+                l->live++;
                 size_t live = h->bytes_live + n;
                 h->bytes_live = live;
                 if (live > h->bytes_peak)
@@ -303,12 +313,17 @@ inline void sca_deallocate(sca_t *a, void *p, size_t n)
     sca_head_t *h = (sca_head_t *)(void *)a;
     size_t m = n - 1;
     if (a != NULL && p != NULL) {
-        if (m < h->fast_max) {
-            sca_push_(h, m, p);
+        if (__builtin_expect(m < h->fast_max, 1)) {
+            sca_list_t *l = sca_list_(h, m);
+            *(void **)p = l->head;
+            l->head = p;
             return;
         }
         if (m < h->exact_max) {
-            sca_push_(h, m, p);
+            sca_list_t *l = sca_list_(h, m);
+            *(void **)p = l->head;
+            l->head = p;
+            l->live--;
             h->bytes_live -= n;
             return;
         }
