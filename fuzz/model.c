@@ -110,17 +110,6 @@ size_t fuzz_verify_zero(const unsigned char *p, size_t size)
     return SIZE_MAX;
 }
 
-int fuzz_overlaps(const void *a, size_t an, const void *b, size_t bn)
-{
-    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
-    if (an == 0)
-        an = 1;
-    if (bn == 0)
-        bn = 1;
-    /* by subtraction: no pointer + size that could wrap */
-    return x <= y ? y - x < an : x - y < bn;
-}
-
 /* ---- the state ------------------------------------------------------------ */
 
 void fuzz_model_init(fuzz_model_t *m)

@@ -708,20 +708,18 @@ ALLOC_TABLE_WRITER static void table_run(size_class_t **table, size_t from, size
 }
 
 /* Fill the per-class sizes from the rule (the last class ends at
- * small_limit) and the lookup table from the sizes. */
+ * small_limit) and the lookup table from the sizes, in one pass.
+ * table[j] leads to the list of a request of (j + 1) << SCA_LOOKUP_SHIFT
+ * bytes: class i serves the requests above class i - 1's size up to its
+ * own, one run of the table each (every class size is a multiple of
+ * 1 << SCA_LOOKUP_SHIFT).  A run per class, not a rule per entry. */
 static void build_classes(sca_t *a)
 {
-    for (size_t i = 0; i < a->nclasses; i++) {
-        size_t cls = class_size_rule(a->layout, a->granule_shift, i);
-        a->class_bytes[i] = cls < a->small_limit ? cls : a->small_limit;
-    }
-    /* table[j] leads to the list of a request of (j + 1) << SCA_LOOKUP_SHIFT
-     * bytes: class i serves the requests above class i - 1's size up to its
-     * own, one run of the table each (every class size is a multiple of
-     * 1 << SCA_LOOKUP_SHIFT).  A run per class, not a rule per entry. */
     size_class_t **table = lookup_table(a);
     size_t from = 0;
     for (size_t i = 0; i < a->nclasses; i++) {
+        size_t cls = class_size_rule(a->layout, a->granule_shift, i);
+        a->class_bytes[i] = cls < a->small_limit ? cls : a->small_limit;
         size_t to = a->class_bytes[i] >> SCA_LOOKUP_SHIFT;
         table_run(table, from, to, &a->classes[i]);
         from = to;
