@@ -268,7 +268,7 @@ static const chunk_t *chunk_containing(const sca_t *a, const void *p, size_t n)
  * granule grid, not in the uncarved tail?  *hint (may be NULL) is the chunk
  * to try first, and becomes the one p is in: a list's neighbours mostly
  * share a chunk, so a walk costs O(nodes), not O(nodes x chunks). */
-static int owns_small(const sca_t *a, const void *p, size_t cls, const chunk_t **hint)
+static inline int owns_small(const sca_t *a, const void *p, size_t cls, const chunk_t **hint)
 {
     const chunk_t *c = hint != NULL && *hint != NULL && chunk_holds(*hint, (uintptr_t)p, cls)
                        ? *hint : chunk_containing(a, p, cls);
@@ -1043,9 +1043,9 @@ static size_t check_list(const sca_t *a, size_t idx, size_t *free_bytes, size_t 
             return 1; /* longer than the chunks could hold: a cycle */
         if (!owns_small(a, q, cls, &hint))
             return 1; /* cannot follow a link out of our memory */
-        *free_bytes += cls;
         q = ann_link_read((void *const *)q);
     }
+    *free_bytes += n * cls;
     *listed = n;
     return !live_derived(a) && n != a->carved[idx] - a->classes[idx].live; /* the counts agree */
 }
