@@ -309,10 +309,16 @@ static size_t list_length(const sca_t *a, size_t idx)
     return n;
 }
 
-/* Blocks of class idx handed out: counted, or derived. */
+/* Blocks of class idx handed out: counted, or derived from its list's
+ * length (listed, when the caller has walked the list already). */
+static inline size_t live_given(const sca_t *a, size_t idx, size_t listed)
+{
+    return live_derived(a) ? a->carved[idx] - listed : a->classes[idx].live;
+}
+
 static inline size_t live_blocks(const sca_t *a, size_t idx)
 {
-    return live_derived(a) ? a->carved[idx] - list_length(a, idx) : a->classes[idx].live;
+    return live_given(a, idx, live_derived(a) ? list_length(a, idx) : 0);
 }
 
 /* ALLOC_DEBUG >= 1: chunk c's class map, one entry per granule of its data,
@@ -1059,8 +1065,7 @@ size_t sca_check(const sca_t *a)
     for (size_t i = 0; i < a->nclasses; i++) {
         size_t listed;
         bad += check_list(a, i, &free_bytes, &listed);
-        size_t live = live_derived(a) ? a->carved[i] - listed : a->classes[i].live; /* as live_blocks(), one walk */
-        live_bytes += live * class_size_of_index(a, i);
+        live_bytes += live_given(a, i, listed) * class_size_of_index(a, i);
     }
     size_t uncarved = (size_t)(a->end_free - a->start_free);
     if (a->st.chunk_bytes != free_bytes + live_bytes + uncarved)

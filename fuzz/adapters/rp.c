@@ -11,6 +11,7 @@
 #include "harness.h"
 #include "reference_nginx.h"
 #include "sanitizer.h"
+#include "spare.h"
 
 #define DEFAULT_POOL 1024u /* small, so blocks fill and chain quickly */
 
@@ -21,17 +22,11 @@ typedef struct rp_inst {
     const char *verdict;      /* the adapter's own findings */
 } rp_inst_t;
 
-/* The instance destroy gave back, kept for the next create with its
- * reference's arrays: a run re-creates its pool about ten times (rp-new),
- * and under ASan a calloc and free cost more than most ops. */
-static rp_inst_t *spare;
+static void *spare; /* spare.h */
 
 static rp_inst_t *inst_new(void)
 {
-    rp_inst_t *s = spare;
-    spare = NULL;
-    if (s == NULL && (s = calloc(1, sizeof *s)) == NULL)
-        abort();
+    rp_inst_t *s = fuzz_spare_take(&spare, sizeof *s);
     s->pool = NULL;
     s->verdict = NULL;
     return s;
@@ -39,10 +34,8 @@ static rp_inst_t *inst_new(void)
 
 static void inst_drop(rp_inst_t *s)
 {
-    if (spare == NULL) {
-        spare = s;
+    if (fuzz_spare_keep(&spare, s))
         return;
-    }
     ngx_ref_free(&s->ref);
     free(s);
 }
@@ -188,8 +181,8 @@ static const char *check_block(const void *inst, const void *p, size_t n)
     return NULL;
 }
 
-/* `account` runs right after `stats` (adapter.h) and reads the same
- * figures: they are kept for it (rp_stats is one of the costlier reads). */
+/* rp_stats in the executor's terms; requested_live SIZE_MAX when the
+ * small and large bytes do not add up to it (the comparison then fails). */
 static void stats(const void *inst, fuzz_stats_t *out)
 {
     const rp_inst_t *s = inst;

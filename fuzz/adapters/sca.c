@@ -11,6 +11,7 @@
 #include "harness.h"
 #include "reference_sgi.h"
 #include "sanitizer.h"
+#include "spare.h"
 #include "sca_common.h"
 
 #ifndef ALLOC_DEBUG
@@ -23,27 +24,19 @@ typedef struct sca_inst {
     sgi_ref_t ref;            /* what SGI's rules say the upstream calls are */
 } sca_inst_t;
 
-/* The instance destroy gave back, kept for the next create with its
- * reference's arrays (as adapters/rp.c does): a run re-creates its heap
- * several times, and under ASan a calloc and free cost more than most ops. */
-static sca_inst_t *spare;
+static void *spare; /* spare.h */
 
 static sca_inst_t *inst_new(void)
 {
-    sca_inst_t *s = spare;
-    spare = NULL;
-    if (s == NULL && (s = calloc(1, sizeof *s)) == NULL)
-        abort();
+    sca_inst_t *s = fuzz_spare_take(&spare, sizeof *s);
     s->a = NULL;
     return s;
 }
 
 static void inst_drop(sca_inst_t *s)
 {
-    if (spare == NULL) {
-        spare = s;
+    if (fuzz_spare_keep(&spare, s))
         return;
-    }
     sgi_ref_free(&s->ref);
     free(s);
 }
