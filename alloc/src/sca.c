@@ -40,17 +40,11 @@
 #include "alloc/sca.h"
 #include "annotate.h"
 #include "checked.h"
+#include "sca_layout.h"
 
 /* Fill patterns for ALLOC_DEBUG builds: stale reads show as 0xdd. */
 #define FILL_HANDED_OUT 0xa5
 #define FILL_FREED 0xdd
-
-typedef struct chunk {
-    struct chunk *next;
-    size_t raw_size;       /* bytes taken from upstream for this chunk */
-    unsigned char *data;   /* start of the carvable area, granule-aligned */
-    size_t data_size;      /* a multiple of the granule */
-} chunk_t;                 /* ALLOC_DEBUG >= 1: the class map follows the data */
 
 /* Class map entries: the live block starting there is of class index + 1
  * (1..SCA_MAX_CLASSES); MAP_FREED: given back; 0: no block handed out starts
@@ -58,50 +52,12 @@ typedef struct chunk {
 #define MAP_FREED 0xffffu
 _Static_assert(SCA_MAX_CLASSES < MAP_FREED, "class map entries fit in 16 bits");
 
-typedef struct large {
-    struct large *prev, *next;
-    size_t raw_size;           /* bytes taken from upstream, header included */
-    uintptr_t tag;             /* owner_tag(owner) while live, 0 once given back */
-} large_t;
-
 #define LARGE_MAGIC ((uintptr_t)0x5ca1ab1e0b10c5edull)
 
 #define LARGE_HEADER 32
 _Static_assert(sizeof(large_t) <= LARGE_HEADER, "large header fits");
 _Static_assert(LARGE_HEADER % _Alignof(max_align_t) == 0, "large blocks stay aligned");
 
-/* One free list per class (sca.h's sca_list_t).  The list's length is
- * carved - live, where live is kept (see live_derived). */
-typedef sca_list_t size_class_t;
-
-struct sca {
-    sca_head_t h;              /* what the inline paths read (sca.h) */
-    sca_layout_t layout;
-    int lean;                  /* lean_stats: no requested-bytes statistics */
-    alloc_upstream_t up;
-    size_t granule;
-    unsigned granule_shift;
-    size_t small_limit;
-    size_t nclasses;
-    size_t batch;
-    size_t instance_size;
-    unsigned char *start_free, *end_free;
-    chunk_t *chunks;
-    large_t large;             /* sentinel of the circular large list */
-    sca_report_fn report;
-    void *report_ctx;
-    sca_stats_t st;            /* the counts kept on the slow paths; the
-                                * per-class ones are summed by sca_stats */
-    size_class_t *classes;     /* nclasses lists, after the lookup table */
-    size_t *carved;            /* per class: blocks that exist, free or live
-                                * (kept on the slow paths; free = carved - live) */
-    size_t *class_bytes;       /* per class: its block size */
-    uint16_t *in_use;          /* the classes ever carved, n_in_use of them:
-                                * sca_stats sums these, not every class */
-    size_t n_in_use;
-    uint64_t listed[SCA_MAX_CLASSES / 64]; /* a bit per class listed in in_use */
-};   /* then, from SCA_TABLE_OFFSET: the lookup table (sca.h), the lists, the
-      * carved counts, the class sizes and in_use */
 _Static_assert(offsetof(struct sca, h) == 0, "the inline paths read the instance's head");
 _Static_assert(sizeof(struct sca) <= SCA_TABLE_OFFSET, "the lookup table starts past the instance's fields");
 _Static_assert(SCA_TABLE_OFFSET % _Alignof(size_class_t) == 0, "the lists after the table stay aligned");
@@ -1060,14 +1016,17 @@ size_t sca_check(const sca_t *a)
 {
     if (a == NULL)
         return 1;
-    size_t bad = check_chunks(a) + check_uncarved(a);
+    size_t bad = check_chunks(a);
+    if (bad != 0)
+        return bad; /* every check below walks the chunk list: a cycle would hang it */
+    bad += check_uncarved(a);
     size_t free_bytes = 0, live_bytes = 0;
     for (size_t i = 0; i < a->nclasses; i++) {
         size_t listed;
         bad += check_list(a, i, &free_bytes, &listed);
         live_bytes += live_given(a, i, listed) * class_size_of_index(a, i);
     }
-    size_t uncarved = (size_t)(a->end_free - a->start_free);
+    size_t uncarved = (size_t)((uintptr_t)a->end_free - (uintptr_t)a->start_free); /* either may be broken */
     if (a->st.chunk_bytes != free_bytes + live_bytes + uncarved)
         bad++;
     size_t large = 0;

@@ -13,6 +13,7 @@
 #include "sanitizer.h"
 #include "spare.h"
 #include "sca_common.h"
+#include "sca_tamper.h"
 
 #ifndef ALLOC_DEBUG
 #define ALLOC_DEBUG 0
@@ -170,13 +171,16 @@ static int tamper_node_in_tail(sca_inst_t *s, void *hint, size_t cls, size_t *br
 }
 
 /* Break the free list headed by hint (a block just freed): modes 0-2 as
- * sca_common.h says; 3 and 4, see above. */
+ * sca_common.h says; 3 and 4, see above; then the structure tampers of
+ * sca_tamper.h, which need no hint. */
 static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_t *broken, size_t *after,
                   const char **what)
 {
     static const char *const own[] = {"a free node that ends past its chunk", "a free node in the uncarved tail"};
     sca_inst_t *s = inst;
-    mode %= SCA_COMMON_TAMPERS + 2;
+    mode %= SCA_COMMON_TAMPERS + 2 + SCA_STRUCTURE_TAMPERS;
+    if (mode >= SCA_COMMON_TAMPERS + 2)
+        return sca_tamper_structure(s->a, mode - (SCA_COMMON_TAMPERS + 2), broken, after, what);
     *what = mode < SCA_COMMON_TAMPERS ? sca_common_tamper_names[mode] : own[mode - SCA_COMMON_TAMPERS];
     if (is_large(s, hint_size))
         return -1; /* not a free-list node */

@@ -21,6 +21,7 @@
 #include "harness.h"
 #include "sanitizer.h"
 #include "sca_common.h"
+#include "sca_tamper.h"
 
 #ifndef ALLOC_DEBUG
 #define ALLOC_DEBUG 0
@@ -150,12 +151,14 @@ static size_t self_check(const void *inst)
 }
 
 /* Break the free list headed by hint (a block just freed): the modes of
- * sca_common.h. */
+ * sca_common.h; then the structure tampers of sca_tamper.h. */
 static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_t *broken, size_t *after,
                   const char **what)
 {
     sca_fast_inst_t *s = inst;
-    mode %= SCA_COMMON_TAMPERS;
+    mode %= SCA_COMMON_TAMPERS + SCA_STRUCTURE_TAMPERS;
+    if (mode >= SCA_COMMON_TAMPERS)
+        return sca_tamper_structure(s->a, mode - SCA_COMMON_TAMPERS, broken, after, what);
     *what = sca_common_tamper_names[mode];
     if (is_large(s, hint_size))
         return -1; /* not a free-list node */
