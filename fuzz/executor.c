@@ -446,7 +446,7 @@ static void role_teardown(exec_t *x, role_t *r, int destroying)
     } else {
         fuzz_model_reset(&x->model, owner);
     }
-    memset(x->records, 0, owner == FUZZ_OWNER_POOL ? sizeof x->records : 0);
+    fuzz_set_own(x->records, 0, owner == FUZZ_OWNER_POOL ? sizeof x->records : 0);
 }
 
 /* ---- heap ops ------------------------------------------------------------- */
@@ -899,7 +899,7 @@ int fuzz_run_adapters(const fuzz_target_t *t, const fuzz_adapter_t *heap, const 
      * input cost more than clearing it). */
     static exec_t run_state;
     exec_t *x = &run_state;
-    memset(x, 0, sizeof *x);
+    fuzz_set_own(x, 0, sizeof *x);
     x->t = t;
     x->label = label;
     x->paranoid = paranoid;

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "sanitizer.h"
 
 /* ---- the pattern table ---------------------------------------------------- */
 
@@ -63,15 +64,16 @@ static void fill(unsigned char *p, size_t size, uint8_t seed)
     size_t r[2][2];
     int n = checked_ranges(size, r);
     for (int k = 0; k < n; k++)
-        memcpy(p + r[k][0], pat + table_index(size, r[k][0]), r[k][1] - r[k][0]);
+        fuzz_copy_to_block(p + r[k][0], pat + table_index(size, r[k][0]), r[k][1] - r[k][0]);
 }
 
-/* The first differing offset in [from, to) of two equal spans, or SIZE_MAX.
- * memcmp finds whether (fast, uninstrumented); the loop runs only on a
+/* The first differing offset in [from, to) of a block's span and the
+ * pattern's, or SIZE_MAX.  memcmp finds whether (fast, uninstrumented, the
+ * block's range checked by ASan: sanitizer.h); the loop runs only on a
  * failure, to name the byte. */
 static size_t first_difference(const unsigned char *a, const unsigned char *b, size_t from, size_t to)
 {
-    if (from >= to || memcmp(a + from, b + from, to - from) == 0)
+    if (from >= to || !fuzz_block_differs(a + from, b + from, to - from))
         return SIZE_MAX;
     for (size_t i = from; i < to; i++)
         if (a[i] != b[i])

@@ -27,4 +27,16 @@ static inline int fuzz_is_poisoned(const void *p)
 }
 #endif
 
+/* Fill and compare allocator blocks against the harness's own memory (the
+ * pattern table) without paying ASan twice.  ASan's memcpy / memcmp
+ * interceptors check both ranges; these check the block's range as the
+ * interceptor would (any poisoned byte: the call goes through the
+ * interceptor, whose report names it), not the harness's own table, which
+ * nothing poisons.  Without ASan they are memcpy / memcmp.  (sanitizer.c) */
+void fuzz_copy_to_block(void *block, const void *own, size_t n);
+int fuzz_block_differs(const void *block, const void *own, size_t n); /* nonzero: they differ */
+/* memset of the harness's own memory, or of memory it has just unpoisoned
+ * (the arena's fresh blocks): nothing there for ASan to check. */
+void fuzz_set_own(void *own, int c, size_t n);
+
 #endif

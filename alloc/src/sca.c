@@ -1020,9 +1020,12 @@ size_t sca_check(const sca_t *a)
     if (bad != 0)
         return bad; /* every check below walks the chunk list: a cycle would hang it */
     bad += check_uncarved(a);
+    /* Only the classes ever carved can hold a block, free or live; a block
+     * of a class missing from in_use would be missing from these sums too,
+     * which the accounting below sees. */
     size_t free_bytes = 0, live_bytes = 0;
-    for (size_t i = 0; i < a->nclasses; i++) {
-        size_t listed;
+    for (size_t k = 0; k < a->n_in_use; k++) {
+        size_t i = a->in_use[k], listed;
         bad += check_list(a, i, &free_bytes, &listed);
         live_bytes += live_given(a, i, listed) * class_size_of_index(a, i);
     }
