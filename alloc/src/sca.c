@@ -220,6 +220,13 @@ static const chunk_t *chunk_containing(const sca_t *a, const void *p, size_t n)
     return NULL;
 }
 
+/* Is x a multiple of the granule?  (A power of two, checked at create: a
+ * mask, where `%` cost a division per free node in sca_check.) */
+static inline int on_grid(const sca_t *a, uintptr_t x)
+{
+    return (x & (a->granule - 1)) == 0;
+}
+
 /* Is p a plausible small block of class size cls: inside a chunk, on the
  * granule grid, not in the uncarved tail?  *hint (may be NULL) is the chunk
  * to try first, and becomes the one p is in: a list's neighbours mostly
@@ -228,7 +235,7 @@ static inline int owns_small(const sca_t *a, const void *p, size_t cls, const ch
 {
     const chunk_t *c = hint != NULL && *hint != NULL && chunk_holds(*hint, (uintptr_t)p, cls)
                        ? *hint : chunk_containing(a, p, cls);
-    if (c == NULL || ((uintptr_t)p - (uintptr_t)c->data) % a->granule != 0)
+    if (c == NULL || !on_grid(a, (uintptr_t)p - (uintptr_t)c->data))
         return 0;
     if (hint != NULL)
         *hint = c;
@@ -558,7 +565,7 @@ static const char *large_problem(const sca_t *a, const void *p)
 static const char *small_problem_mapped(const sca_t *a, const void *p, size_t idx)
 {
     const chunk_t *c = chunk_containing(a, p, 1);
-    if (c == NULL || (((uintptr_t)p - (uintptr_t)c->data) & (a->granule - 1)) != 0)
+    if (c == NULL || !on_grid(a, (uintptr_t)p - (uintptr_t)c->data))
         return "not a block of this allocator";
     uint16_t v = *map_entry(a, c, p);
     if (v == MAP_FREED)
@@ -963,7 +970,7 @@ static size_t check_chunks(const sca_t *a)
         if (++n > a->st.chunks)
             return bad + 1; /* more chunks than counted: a cycle or a stray link */
         bytes += c->data_size;
-        if (c->data_size % a->granule != 0 || (uintptr_t)c->data % a->granule != 0)
+        if (!on_grid(a, c->data_size) || !on_grid(a, (uintptr_t)c->data))
             bad++;
     }
     if (n != a->st.chunks)
@@ -981,8 +988,7 @@ static size_t check_uncarved(const sca_t *a)
         return 1;
     size_t left = (size_t)(a->end_free - a->start_free);
     const chunk_t *c = chunk_containing(a, a->start_free, left);
-    if (c == NULL || left % a->granule != 0 ||
-        ((uintptr_t)a->start_free - (uintptr_t)c->data) % a->granule != 0)
+    if (c == NULL || !on_grid(a, left) || !on_grid(a, (uintptr_t)a->start_free - (uintptr_t)c->data))
         return 1;
     return 0;
 }
