@@ -766,12 +766,14 @@ sca_t *sca_create(const sca_options_t *opts)
     a->carved = (size_t *)(void *)&a->classes[nclasses + 1];
     a->class_bytes = &a->carved[nclasses];
     a->in_use = (uint16_t *)(void *)&a->class_bytes[nclasses];
-    /* The inline paths serve n - 1 < inline_max: below the first size the
-     * waste cap routes (the inline deallocate would push a routed block on
-     * the empty list). */
-    size_t inline_max = build_classes(a) - 1;
-    a->h.fast_max = FAST_PATH_ON && a->lean ? inline_max : 0;
-    a->h.exact_max = FAST_PATH_ON && !a->lean ? inline_max : 0;
+    /* The inline deallocate serves n - 1 < free_max: below the first size
+     * the waste cap routes (it would push a routed block on the empty list).
+     * A lean instance's inline allocate serves every small size: a routed
+     * one finds its list empty and goes out of line by itself. */
+    size_t free_max = build_classes(a) - 1;
+    a->h.fast_max = FAST_PATH_ON && a->lean ? a->small_limit : 0;
+    a->h.free_max = FAST_PATH_ON && a->lean ? free_max : 0;
+    a->h.exact_max = FAST_PATH_ON && !a->lean ? free_max : 0;
     a->large.prev = a->large.next = &a->large;
     a->report = o.report != NULL ? o.report : sca_report_abort;
     a->report_ctx = o.report_ctx;

@@ -90,32 +90,42 @@ static void test_options(void)
     CHECK_EQ(got.lean_stats, 1);
     CHECK_EQ(got.small_limit, SCA_FAST_SMALL_LIMIT);
     CHECK_EQ(got.waste_cap, SCA_FAST_WASTE_CAP);
-    /* The inline paths: on only for a lean instance of an unchecked library,
-     * below the first size the waste cap routes (129 with a cap of 8: class
-     * 160 is 24 bytes over 136, more than 136 / 8). */
+    /* The inline paths: on only for a lean instance of an unchecked library;
+     * its allocate serves every small size (a routed one finds its list
+     * empty), its deallocate only those below the first size the waste cap
+     * routes (129 with a cap of 8: class 160 is 24 bytes over 136, more
+     * than 136 / 8); an exact instance's, both below it. */
     size_t first_routed = SCA_FAST_WASTE_CAP == 8 ? 129 : SCA_FAST_SMALL_LIMIT + 1;
     const sca_head_t *h = (const sca_head_t *)(const void *)a;
-    CHECK_EQ(h->fast_max, TEST_SCA_INLINE ? first_routed - 1 : 0);
+    CHECK_EQ(h->fast_max, TEST_SCA_INLINE ? SCA_FAST_SMALL_LIMIT : 0);
+    CHECK_EQ(h->free_max, TEST_SCA_INLINE ? first_routed - 1 : 0);
+    CHECK_EQ(h->exact_max, 0);
     sca_destroy(a);
     o.lean_stats = 0;
     a = sca_create(&o);
     CHECK(a != NULL);
-    CHECK_EQ(((const sca_head_t *)(const void *)a)->fast_max, 0);
-    CHECK_EQ(((const sca_head_t *)(const void *)a)->exact_max, TEST_SCA_INLINE ? first_routed - 1 : 0);
+    h = (const sca_head_t *)(const void *)a;
+    CHECK_EQ(h->fast_max, 0);
+    CHECK_EQ(h->free_max, 0);
+    CHECK_EQ(h->exact_max, TEST_SCA_INLINE ? first_routed - 1 : 0);
     sca_destroy(a);
     /* No cap: the inline paths serve every small size. */
     o = sca_options_fast();
     o.waste_cap = 0;
     a = sca_create(&o);
     CHECK(a != NULL);
-    CHECK_EQ(((const sca_head_t *)(const void *)a)->fast_max, TEST_SCA_INLINE ? SCA_FAST_SMALL_LIMIT : 0);
+    h = (const sca_head_t *)(const void *)a;
+    CHECK_EQ(h->fast_max, TEST_SCA_INLINE ? SCA_FAST_SMALL_LIMIT : 0);
+    CHECK_EQ(h->free_max, TEST_SCA_INLINE ? SCA_FAST_SMALL_LIMIT : 0);
     CHECK_EQ(sca_options(a).waste_cap, 0);
     sca_destroy(a);
     o = sca_options_default();
     o.lean_stats = 1;
     a = sca_create(&o);
     CHECK(a != NULL);
-    CHECK_EQ(((const sca_head_t *)(const void *)a)->fast_max, TEST_SCA_INLINE ? SCA_DEFAULT_SMALL_LIMIT : 0);
+    h = (const sca_head_t *)(const void *)a;
+    CHECK_EQ(h->fast_max, TEST_SCA_INLINE ? SCA_DEFAULT_SMALL_LIMIT : 0);
+    CHECK_EQ(h->free_max, TEST_SCA_INLINE ? SCA_DEFAULT_SMALL_LIMIT : 0);
     sca_destroy(a);
 }
 

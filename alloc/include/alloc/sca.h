@@ -40,9 +40,12 @@
  * "large" below (large sizes, the large tag, sca_class_size = n) holds for
  * a routed size too.  With 4 classes per power of two, every class past 128
  * has such a prefix when d = 8 (129..136 of class 160, 1025..1136 of class
- * 1280), so the inline paths stop below the first routed size (129 with
- * d = 8): every small request past it goes out of line, where the lookup
- * table says which sizes are routed.
+ * 1280).  The inline allocate serves every small size (a routed size's
+ * table entry leads to an always-empty list: it goes out of line by
+ * itself), but the inline deallocate cannot tell a routed size from a small
+ * one without a test on every free, so it stops below the first routed size
+ * (free_max, 128 with d = 8): frees of small blocks past it go out of line,
+ * where the lookup table says which sizes are routed.
  *
  * The caller passes the size back on deallocate (as SGI's interface asks):
  * the allocator keeps no per-block header.
@@ -57,10 +60,10 @@
  * below (their out-of-line definitions in the library are the ABI): a small
  * request whose class list is not empty is served in the caller.  They are
  * on in a library built without checks or annotations (ALLOC_DEBUG 0, no
- * ASan, no Valgrind annotations); otherwise the instance sets its fast_max
- * and exact_max to 0, so that every call goes out of line, where blocks are
- * filled, annotated and checked (the caller's own build settings do not
- * matter).  With lean_stats = 1 (sca_options_fast() sets it) the inline
+ * ASan, no Valgrind annotations); otherwise the instance sets its
+ * fast_max, free_max and exact_max to 0, so that every call goes out of
+ * line, where blocks are filled, annotated and checked (the caller's own
+ * build settings do not matter).  With lean_stats = 1 (sca_options_fast() sets it) the inline
  * paths touch nothing but the list head: about 10 instructions for an
  * allocate or a deallocate (gcc -O3, x86_64: NULL checks, size bound, one
  * table load, pop or push).  Such lean instances do not keep
@@ -278,15 +281,18 @@ typedef struct sca_list {
  * the smallest granule, so every class starts on it; SCA_TABLE_OFFSET:
  * sca.c asserts its fixed part fits below it.) */
 #define SCA_LOOKUP_SHIFT 3
-#define SCA_TABLE_OFFSET 384
+#define SCA_TABLE_OFFSET 392
 
 /* The start of every instance (sca.c's struct sca begins with it). */
 typedef struct sca_head {
-    size_t fast_max;             /* lean: n - 1 < fast_max served inline; else 0
-                                  * (below the first size the waste cap routes) */
-    size_t exact_max;            /* not lean: the same, keeping the byte counts */
+    size_t fast_max;             /* lean: n - 1 < fast_max allocated inline; else 0 */
+    size_t exact_max;            /* not lean: n - 1 < exact_max allocated and freed
+                                  * inline, keeping the byte counts (below the
+                                  * first size the waste cap routes); else 0 */
     size_t bytes_live;           /* bytes_requested_live (not lean) */
     size_t bytes_peak;           /* bytes_requested_peak (not lean) */
+    size_t free_max;             /* lean: n - 1 < free_max freed inline (below the
+                                  * first size the waste cap routes); else 0 */
 } sca_head_t;
 
 /* Out of line: everything the inline paths do not serve, with the same
@@ -336,13 +342,15 @@ inline void *sca_allocate(sca_t *a, size_t n)
 }
 
 /* Inline paths are on only where small frees are not checked anyway (no
- * ALLOC_DEBUG, no ASan): nothing is skipped. */
+ * ALLOC_DEBUG, no ASan): nothing is skipped.  Lean instances take the first
+ * test (free_max: below the first size the waste cap routes), the others
+ * the second. */
 inline void sca_deallocate(sca_t *a, void *p, size_t n)
 {
     sca_head_t *h = (sca_head_t *)(void *)a;
     size_t m = n - 1;
     if (a != NULL && p != NULL) {
-        if (__builtin_expect(m < h->fast_max, 1)) {
+        if (__builtin_expect(m < h->free_max, 1)) {
             sca_list_t *l = sca_list_(h, m);
             *(void **)p = l->head;
             l->head = p;
