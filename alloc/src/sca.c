@@ -774,6 +774,7 @@ sca_t *sca_create(const sca_options_t *opts)
     a->h.fast_max = FAST_PATH_ON && a->lean ? a->small_limit : 0;
     a->h.free_max = FAST_PATH_ON && a->lean ? free_max : 0;
     a->h.exact_max = FAST_PATH_ON && !a->lean ? free_max : 0;
+    a->h.routed = &a->classes[nclasses];
     a->large.prev = a->large.next = &a->large;
     a->report = o.report != NULL ? o.report : sca_report_abort;
     a->report_ctx = o.report_ctx;

@@ -42,10 +42,11 @@
  * has such a prefix when d = 8 (129..136 of class 160, 1025..1136 of class
  * 1280).  The inline allocate serves every small size (a routed size's
  * table entry leads to an always-empty list: it goes out of line by
- * itself), but the inline deallocate cannot tell a routed size from a small
- * one without a test on every free, so it stops below the first routed size
- * (free_max, 128 with d = 8): frees of small blocks past it go out of line,
- * where the lookup table says which sizes are routed.
+ * itself).  The inline deallocate must not push a routed block on that
+ * list: below the first routed size (free_max, 128 with d = 8) it pushes
+ * at once, as before; past it, it compares the list with the empty one
+ * (h->routed) first, and a routed size goes out of line.  So sizes up to
+ * 128 pay nothing for the cap, and the others two instructions per free.
  *
  * The caller passes the size back on deallocate (as SGI's interface asks):
  * the allocator keeps no per-block header.
@@ -281,11 +282,12 @@ typedef struct sca_list {
  * the smallest granule, so every class starts on it; SCA_TABLE_OFFSET:
  * sca.c asserts its fixed part fits below it.) */
 #define SCA_LOOKUP_SHIFT 3
-#define SCA_TABLE_OFFSET 392
+#define SCA_TABLE_OFFSET 400
 
 /* The start of every instance (sca.c's struct sca begins with it). */
 typedef struct sca_head {
-    size_t fast_max;             /* lean: n - 1 < fast_max allocated inline; else 0 */
+    size_t fast_max;             /* lean: n - 1 < fast_max allocated inline (and freed,
+                                  * past free_max, unless routed); else 0 */
     size_t exact_max;            /* not lean: n - 1 < exact_max allocated and freed
                                   * inline, keeping the byte counts (below the
                                   * first size the waste cap routes); else 0 */
@@ -293,6 +295,8 @@ typedef struct sca_head {
     size_t bytes_peak;           /* bytes_requested_peak (not lean) */
     size_t free_max;             /* lean: n - 1 < free_max freed inline (below the
                                   * first size the waste cap routes); else 0 */
+    const sca_list_t *routed;    /* the list the table gives sizes the waste cap
+                                  * routes (always empty) */
 } sca_head_t;
 
 /* Out of line: everything the inline paths do not serve, with the same
@@ -343,8 +347,10 @@ inline void *sca_allocate(sca_t *a, size_t n)
 
 /* Inline paths are on only where small frees are not checked anyway (no
  * ALLOC_DEBUG, no ASan): nothing is skipped.  Lean instances take the first
- * test (free_max: below the first size the waste cap routes), the others
- * the second. */
+ * test (free_max: below the first size the waste cap routes) or the second
+ * (fast_max, every small size: a routed one, whose list is h->routed, goes
+ * out of line); the others the third (exact_max: below the first routed
+ * size). */
 inline void sca_deallocate(sca_t *a, void *p, size_t n)
 {
     sca_head_t *h = (sca_head_t *)(void *)a;
@@ -356,7 +362,14 @@ inline void sca_deallocate(sca_t *a, void *p, size_t n)
             l->head = p;
             return;
         }
-        if (m < h->exact_max) {
+        if (m < h->fast_max) {
+            sca_list_t *l = sca_list_(h, m);
+            if (__builtin_expect(l != h->routed, 1)) {
+                *(void **)p = l->head;
+                l->head = p;
+                return;
+            }
+        } else if (m < h->exact_max) {
             sca_list_t *l = sca_list_(h, m);
             *(void **)p = l->head;
             l->head = p;
