@@ -951,8 +951,10 @@ void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n)
     /* A bad p is refused before anything reads it. */
     if (refused(a, "sca_reallocate", p, old_n, old_req))
         return NULL;
+    /* Large or small, and the class, asked of the table once per size. */
+    int old_large = served_large(a, old_req), new_large = served_large(a, new_req);
     void *q;
-    if (served_large(a, old_req) && served_large(a, new_req)) {
+    if (old_large && new_large) {
         /* Upstream's realloc: in place whenever upstream can. */
         q = large_realloc(a, p, new_req);
         if (q == NULL) {
@@ -960,16 +962,22 @@ void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n)
             return NULL;
         }
         note_requested(a, new_n, old_n);
-    } else if (sca_class_size(a, old_n) == sca_class_size(a, new_n)) {
-        ann_resize(a, p, sca_class_size(a, new_n), old_req, new_req);
+    } else if (!old_large && !new_large && class_index(a, old_req) == class_index(a, new_req)) {
+        ann_resize(a, p, class_size_of_index(a, class_index(a, new_req)), old_req, new_req);
         note_requested(a, new_n, old_n);
         q = p;
     } else {
-        q = sca_allocate(a, new_n); /* counts its own failure */
+        /* A large new size (above small_limit or routed) goes straight to
+         * the large path, and a large old block back to upstream (its tag
+         * was checked above). */
+        q = new_large ? allocate_large(a, new_n) : sca_allocate(a, new_n); /* counts its own failure */
         if (q == NULL)
             return NULL;
         memcpy(q, p, old_n < new_n ? old_n : new_n);
-        sca_deallocate(a, p, old_n);
+        if (old_large)
+            deallocate_large(a, p, old_n);
+        else
+            sca_deallocate(a, p, old_n);
     }
     a->st.reallocs++;
     return q;
