@@ -25,7 +25,9 @@
  * bytes, then 4 per power of two); test_sca_classes checks every size
  * against classes built another way.  The table is
  * indexed by (n - 1) >> SCA_LOOKUP_SHIFT, which the inline paths in sca.h
- * read too.
+ * read too.  The fast layout's waste cap (sca.h) is applied there too, once:
+ * the entries of the sizes it routes lead to an always-empty list past the
+ * classes (classes[nclasses]), and served_large asks the table.
  *
  * The one invariant the self-check leans on: every data byte of every chunk
  * is exactly one of: on a free list, in a live small block (rounded to its
@@ -145,6 +147,29 @@ static size_t class_index(const sca_t *a, size_t req)
 static inline size_t class_size_of_index(const sca_t *a, size_t idx)
 {
     return a->class_bytes[idx];
+}
+
+/* THE large rule: a request (req >= 1) is served as a large block when it
+ * is above small_limit or the waste cap routes it (its table entry leads to
+ * classes[nclasses], the empty list past the classes: build_classes).
+ * Every path that asks "large?" asks here, so allocate, deallocate and
+ * reallocate route every n the same way. */
+static inline int served_large(const sca_t *a, size_t req)
+{
+    return req > a->small_limit || class_index(a, req) == a->nclasses;
+}
+
+/* The smallest class of at least size bytes (1..small_limit), whether or
+ * not the waste cap routes requests of that size (a chunk's leftover is cut
+ * by size): a routed entry is followed by its class's own entries (a
+ * class's own size wastes nothing, so it is never routed). */
+static size_t class_at_least(const sca_t *a, size_t size)
+{
+    size_class_t *const *table = lookup_table(a);
+    size_t j = (size - 1) >> SCA_LOOKUP_SHIFT;
+    while (table[j] == &a->classes[a->nclasses])
+        j++;
+    return (size_t)(table[j] - a->classes);
 }
 
 static uintptr_t owner_tag(const sca_t *a)
@@ -342,7 +367,7 @@ static int chunk_new(sca_t *a, size_t data_size)
 static void push_leftover(sca_t *a, size_t left)
 {
     while (left > 0) {
-        size_t idx = class_index(a, left);
+        size_t idx = class_at_least(a, left);
         if (class_size_of_index(a, idx) > left)
             idx--; /* the class above left: the one below fits */
         size_t cls = class_size_of_index(a, idx);
@@ -601,7 +626,7 @@ static const char *small_problem_asan(const sca_t *a, const void *p, size_t req)
 
 static const char *free_problem(const sca_t *a, const void *p, size_t req)
 {
-    if (req > a->small_limit)
+    if (served_large(a, req))
         return large_problem(a, p);
     return ALLOC_DEBUG >= 1 ? small_problem_mapped(a, p, class_index(a, req))
                             : small_problem_unmapped(a, p, req);
@@ -631,7 +656,7 @@ static inline int refused(sca_t *a, const char *function, const void *p, size_t 
     (void)req;
     return refuse_bad_free(a, function, p, n);
 #else
-    return req > a->small_limit && !large_tag_ok(a, p) && refuse_bad_free(a, function, p, n);
+    return served_large(a, req) && !large_tag_ok(a, p) && refuse_bad_free(a, function, p, n);
 #endif
 }
 
@@ -640,7 +665,7 @@ static inline int refused(sca_t *a, const char *function, const void *p, size_t 
 sca_options_t sca_options_default(void)
 {
     sca_options_t o = {SCA_DEFAULT_GRANULE, SCA_DEFAULT_SMALL_LIMIT, SCA_DEFAULT_REFILL_BATCH,
-                       alloc_upstream_malloc(), NULL, NULL, SCA_LAYOUT_SGI, 0};
+                       alloc_upstream_malloc(), NULL, NULL, SCA_LAYOUT_SGI, 0, 0};
     return o;
 }
 
@@ -650,6 +675,7 @@ sca_options_t sca_options_fast(void)
     o.layout = SCA_LAYOUT_FAST;
     o.small_limit = SCA_FAST_SMALL_LIMIT;
     o.lean_stats = 1;
+    o.waste_cap = SCA_FAST_WASTE_CAP;
     return o;
 }
 
@@ -657,7 +683,8 @@ static int options_valid(const sca_options_t *o)
 {
     if (!is_pow2(o->granule) || o->granule < sizeof(void *) || o->granule > SCA_MAX_GRANULE)
         return 0;
-    int layout_ok = o->layout == SCA_LAYOUT_SGI ? o->small_limit / o->granule <= SCA_MAX_CLASSES
+    int layout_ok = o->layout == SCA_LAYOUT_SGI ? o->small_limit / o->granule <= SCA_MAX_CLASSES &&
+                                                     o->waste_cap == 0
                     : o->layout == SCA_LAYOUT_FAST ? o->granule <= SCA_FAST_MAX_GRANULE &&
                                                          o->small_limit <= SCA_FAST_MAX_LIMIT
                                                    : 0;
@@ -676,23 +703,44 @@ ALLOC_TABLE_WRITER static void table_run(size_class_t **table, size_t from, size
         table[from++] = c;
 }
 
+/* THE waste cap (sca.h): requests of r bytes (r a multiple of the lookup
+ * step, the largest of a table entry's) are routed to the large path when
+ * class cls would waste more than r / waste_cap; never in the granule
+ * classes up to FAST_LINEAR_LIMIT, never in the SGI layout, never when
+ * waste_cap is 0. */
+static int wastes_too_much(const sca_t *a, size_t cls, size_t r)
+{
+    return a->waste_cap != 0 && cls > FAST_LINEAR_LIMIT && cls - r > r / a->waste_cap;
+}
+
 /* Fill the per-class sizes from the rule (the last class ends at
  * small_limit) and the lookup table from the sizes, in one pass.
  * table[j] leads to the list of a request of (j + 1) << SCA_LOOKUP_SHIFT
  * bytes: class i serves the requests above class i - 1's size up to its
  * own, one run of the table each (every class size is a multiple of
- * 1 << SCA_LOOKUP_SHIFT).  A run per class, not a rule per entry. */
-static void build_classes(sca_t *a)
+ * 1 << SCA_LOOKUP_SHIFT).  A run per class, not a rule per entry; the
+ * entries at the start of a run that the waste cap routes (the waste falls
+ * as r grows) lead to classes[nclasses], always empty.  Returns the first
+ * routed request, or small_limit + 1. */
+static size_t build_classes(sca_t *a)
 {
     size_class_t **table = lookup_table(a);
-    size_t from = 0;
+    size_t from = 0, first_routed = a->small_limit + 1;
     for (size_t i = 0; i < a->nclasses; i++) {
         size_t cls = class_size_rule(a->layout, a->granule_shift, i);
         a->class_bytes[i] = cls < a->small_limit ? cls : a->small_limit;
         size_t to = a->class_bytes[i] >> SCA_LOOKUP_SHIFT;
+        size_t fits = from;
+        while (fits < to && wastes_too_much(a, a->class_bytes[i], (fits + 1) << SCA_LOOKUP_SHIFT))
+            fits++;
+        if (fits > from && first_routed > a->small_limit)
+            first_routed = (from << SCA_LOOKUP_SHIFT) + 1;
+        table_run(table, from, fits, &a->classes[a->nclasses]);
+        from = fits;
         table_run(table, from, to, &a->classes[i]);
         from = to;
     }
+    return first_routed;
 }
 
 sca_t *sca_create(const sca_options_t *opts)
@@ -702,7 +750,7 @@ sca_t *sca_create(const sca_options_t *opts)
         return NULL;
     unsigned granule_shift = (unsigned)__builtin_ctzll((unsigned long long)o.granule);
     size_t nclasses = class_count(o.layout, granule_shift, o.small_limit);
-    size_t size = SCA_TABLE_OFFSET + TABLE_BYTES(o.small_limit) +
+    size_t size = SCA_TABLE_OFFSET + TABLE_BYTES(o.small_limit) + sizeof(size_class_t) +
                   nclasses * (sizeof(size_class_t) + 2 * sizeof(size_t) + sizeof(uint16_t));
     sca_t *a = o.upstream.alloc(o.upstream.ctx, size);
     if (a == NULL)
@@ -711,7 +759,7 @@ sca_t *sca_create(const sca_options_t *opts)
      * every table entry and class size. */
     memset(a, 0, SCA_TABLE_OFFSET);
     a->classes = (size_class_t *)(void *)((unsigned char *)a + SCA_TABLE_OFFSET + TABLE_BYTES(o.small_limit));
-    memset(a->classes, 0, nclasses * (sizeof(size_class_t) + sizeof(size_t)));
+    memset(a->classes, 0, (nclasses + 1) * sizeof(size_class_t) + nclasses * sizeof(size_t));
     a->layout = o.layout;
     a->lean = o.lean_stats;
     a->up = o.upstream;
@@ -721,12 +769,19 @@ sca_t *sca_create(const sca_options_t *opts)
     a->nclasses = nclasses;
     a->batch = o.refill_batch;
     a->instance_size = size;
-    a->carved = (size_t *)(void *)&a->classes[nclasses];
+    a->waste_cap = o.waste_cap;
+    a->carved = (size_t *)(void *)&a->classes[nclasses + 1];
     a->class_bytes = &a->carved[nclasses];
     a->in_use = (uint16_t *)(void *)&a->class_bytes[nclasses];
-    build_classes(a);
+    /* The inline deallocate serves n - 1 < free_max: below the first size
+     * the waste cap routes (it would push a routed block on the empty list).
+     * A lean instance's inline allocate serves every small size: a routed
+     * one finds its list empty and goes out of line by itself. */
+    size_t free_max = build_classes(a) - 1;
     a->h.fast_max = FAST_PATH_ON && a->lean ? a->small_limit : 0;
-    a->h.exact_max = FAST_PATH_ON && !a->lean ? a->small_limit : 0;
+    a->h.free_max = FAST_PATH_ON && a->lean ? free_max : 0;
+    a->h.exact_max = FAST_PATH_ON && !a->lean ? free_max : 0;
+    a->h.routed = &a->classes[nclasses];
     a->large.prev = a->large.next = &a->large;
     a->report = o.report != NULL ? o.report : sca_report_abort;
     a->report_ctx = o.report_ctx;
@@ -761,7 +816,7 @@ size_t sca_class_size(const sca_t *a, size_t n)
     if (a == NULL)
         return 0;
     size_t req = request_of(n);
-    return req > a->small_limit ? req : class_size_of_index(a, class_index(a, req));
+    return served_large(a, req) ? req : class_size_of_index(a, class_index(a, req));
 }
 
 /* The hand-out common to every small block: annotations, debug fill, counts. */
@@ -779,7 +834,7 @@ static inline void *hand_out(sca_t *a, size_class_t *c, void *p, size_t n)
     return p;
 }
 
-/* A large block (n > small_limit): upstream's block under a header, listed.
+/* A large block (served_large): upstream's block under a header, listed.
  * Out of line, as allocate_miss is, so that the list pop in
  * sca_allocate_slow needs no stack frame. */
 __attribute__((noinline)) static void *allocate_large(sca_t *a, size_t n)
@@ -793,11 +848,14 @@ __attribute__((noinline)) static void *allocate_large(sca_t *a, size_t n)
     return p;
 }
 
-/* A small request whose list is empty (or size 0): refill. */
+/* A small request whose list is empty (or size 0): refill.  Or one the
+ * waste cap routes (its list is the empty one): large. */
 __attribute__((noinline)) static void *allocate_miss(sca_t *a, size_t n)
 {
     size_t req = request_of(n);
     size_t idx = class_index(a, req);
+    if (idx == a->nclasses)
+        return allocate_large(a, n);
     void *p = list_pop(a, idx);
     if (p == NULL)
         p = refill(a, class_size_of_index(a, idx));
@@ -844,7 +902,7 @@ __attribute__((noinline)) static void deallocate_slow(sca_t *a, void *p, size_t 
     size_t req = request_of(n);
     if (refused(a, "sca_deallocate", p, n, req))
         return;
-    if (req > a->small_limit) {
+    if (served_large(a, req)) {
         deallocate_large(a, p, n);
         return;
     }
@@ -867,7 +925,7 @@ void sca_deallocate_slow(sca_t *a, void *p, size_t n)
         return;
     /* Release builds: a small block goes on its list. */
     size_t m = n - 1;
-    if (ALLOC_DEBUG == 0 && m < a->small_limit) {
+    if (ALLOC_DEBUG == 0 && m < a->small_limit && class_index(a, n) != a->nclasses) {
 #if ALLOC_ASAN_ACTIVE
         if (refuse_bad_free(a, "sca_deallocate", p, n))
             return;
@@ -883,7 +941,7 @@ void sca_deallocate_slow(sca_t *a, void *p, size_t n)
     }
     /* Release builds: a large block with this instance's tag goes back to
      * upstream (anything else: deallocate_slow reports it). */
-    if (!CHECKED_FREES && n > a->small_limit && large_tag_ok(a, p)) {
+    if (!CHECKED_FREES && served_large(a, request_of(n)) && large_tag_ok(a, p)) {
         deallocate_large(a, p, n);
         return;
     }
@@ -900,8 +958,10 @@ void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n)
     /* A bad p is refused before anything reads it. */
     if (refused(a, "sca_reallocate", p, old_n, old_req))
         return NULL;
+    /* Large or small, and the class, asked of the table once per size. */
+    int old_large = served_large(a, old_req), new_large = served_large(a, new_req);
     void *q;
-    if (old_req > a->small_limit && new_req > a->small_limit) {
+    if (old_large && new_large) {
         /* Upstream's realloc: in place whenever upstream can. */
         q = large_realloc(a, p, new_req);
         if (q == NULL) {
@@ -909,16 +969,22 @@ void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n)
             return NULL;
         }
         note_requested(a, new_n, old_n);
-    } else if (sca_class_size(a, old_n) == sca_class_size(a, new_n)) {
-        ann_resize(a, p, sca_class_size(a, new_n), old_req, new_req);
+    } else if (!old_large && !new_large && class_index(a, old_req) == class_index(a, new_req)) {
+        ann_resize(a, p, class_size_of_index(a, class_index(a, new_req)), old_req, new_req);
         note_requested(a, new_n, old_n);
         q = p;
     } else {
-        q = sca_allocate(a, new_n); /* counts its own failure */
+        /* A large new size (above small_limit or routed) goes straight to
+         * the large path, and a large old block back to upstream (its tag
+         * was checked above). */
+        q = new_large ? allocate_large(a, new_n) : sca_allocate(a, new_n); /* counts its own failure */
         if (q == NULL)
             return NULL;
         memcpy(q, p, old_n < new_n ? old_n : new_n);
-        sca_deallocate(a, p, old_n);
+        if (old_large)
+            deallocate_large(a, p, old_n);
+        else
+            sca_deallocate(a, p, old_n);
     }
     a->st.reallocs++;
     return q;
@@ -937,6 +1003,7 @@ sca_options_t sca_options(const sca_t *a)
         o.report_ctx = a->report_ctx;
         o.layout = a->layout;
         o.lean_stats = a->lean;
+        o.waste_cap = a->waste_cap;
     }
     return o;
 }

@@ -59,7 +59,10 @@ struct sca {
                                 * sca_stats sums these, not every class */
     size_t n_in_use;
     uint64_t listed[SCA_MAX_CLASSES / 64]; /* a bit per class listed in in_use */
-};   /* then, from SCA_TABLE_OFFSET: the lookup table (sca.h), the lists, the
-      * carved counts, the class sizes and in_use */
+    size_t waste_cap;          /* sca_options_t.waste_cap (the lookup table applies it) */
+};   /* then, from SCA_TABLE_OFFSET: the lookup table (sca.h), the lists and
+      * one more (classes[nclasses], always empty: the sizes the waste cap
+      * routes to the large path lead there), the carved counts, the class
+      * sizes and in_use */
 
 #endif

@@ -3,9 +3,10 @@
  * SCA_LAYOUT_FAST): option checks, refills bounded in bytes, fixed chunks,
  * a chunk's leftover cut into the classes that fit it, a larger class's
  * free block carved before a new chunk, reallocate staying in
- * its class, lean statistics, bad frees, and the inline paths: on in a
+ * its class, lean statistics, bad frees, the waste cap (sizes it routes
+ * are large blocks of their own size), and the inline paths: on in a
  * library built without checks (TEST_SCA_INLINE, the alloc_sca_fast copy),
- * off in every checked or annotated one.
+ * below the first routed size, off in every checked or annotated one.
  */
 #include <stdint.h>
 #include <string.h>
@@ -34,17 +35,24 @@ typedef struct fixture {
 } fixture_t;
 
 /* The fast layout at its largest small limit (32 KiB), so that the
- * chunk-sized classes are small blocks. */
-static void setup(fixture_t *f, int lean)
+ * chunk-sized classes are small blocks; waste cap waste_cap (the fast
+ * option set's is SCA_FAST_WASTE_CAP). */
+static void setup_capped(fixture_t *f, int lean, size_t waste_cap)
 {
     alloc_counting_init(&f->counting, NULL);
     sca_options_t o = sca_options_fast();
     o.small_limit = SCA_FAST_MAX_LIMIT;
     o.lean_stats = lean;
+    o.waste_cap = waste_cap;
     o.report = sca_report_count_only;
     o.upstream = alloc_counting_upstream(&f->counting);
     f->a = sca_create(&o);
     CHECK(f->a != NULL);
+}
+
+static void setup(fixture_t *f, int lean)
+{
+    setup_capped(f, lean, SCA_FAST_WASTE_CAP);
 }
 
 static void teardown(fixture_t *f)
@@ -70,6 +78,10 @@ static void test_options(void)
     o = sca_options_fast();
     o.lean_stats = 2;
     CHECK(sca_create(&o) == NULL);
+    o = sca_options_default();
+    o.waste_cap = 8; /* SGI's classes waste less than a granule: no cap */
+    CHECK(sca_create(&o) == NULL);
+    CHECK_EQ(sca_options_default().waste_cap, 0);
     o = sca_options_fast();
     sca_t *a = sca_create(&o);
     CHECK(a != NULL);
@@ -77,21 +89,43 @@ static void test_options(void)
     CHECK_EQ(got.layout, SCA_LAYOUT_FAST);
     CHECK_EQ(got.lean_stats, 1);
     CHECK_EQ(got.small_limit, SCA_FAST_SMALL_LIMIT);
-    /* The inline paths: on only for a lean instance of an unchecked library. */
+    CHECK_EQ(got.waste_cap, SCA_FAST_WASTE_CAP);
+    /* The inline paths: on only for a lean instance of an unchecked library;
+     * its allocate serves every small size (a routed one finds its list
+     * empty), its deallocate only those below the first size the waste cap
+     * routes (129 with a cap of 8: class 160 is 24 bytes over 136, more
+     * than 136 / 8); an exact instance's, both below it. */
+    size_t first_routed = SCA_FAST_WASTE_CAP == 8 ? 129 : SCA_FAST_SMALL_LIMIT + 1;
     const sca_head_t *h = (const sca_head_t *)(const void *)a;
     CHECK_EQ(h->fast_max, TEST_SCA_INLINE ? SCA_FAST_SMALL_LIMIT : 0);
+    CHECK_EQ(h->free_max, TEST_SCA_INLINE ? first_routed - 1 : 0);
+    CHECK_EQ(h->exact_max, 0);
     sca_destroy(a);
     o.lean_stats = 0;
     a = sca_create(&o);
     CHECK(a != NULL);
-    CHECK_EQ(((const sca_head_t *)(const void *)a)->fast_max, 0);
-    CHECK_EQ(((const sca_head_t *)(const void *)a)->exact_max, TEST_SCA_INLINE ? SCA_FAST_SMALL_LIMIT : 0);
+    h = (const sca_head_t *)(const void *)a;
+    CHECK_EQ(h->fast_max, 0);
+    CHECK_EQ(h->free_max, 0);
+    CHECK_EQ(h->exact_max, TEST_SCA_INLINE ? first_routed - 1 : 0);
+    sca_destroy(a);
+    /* No cap: the inline paths serve every small size. */
+    o = sca_options_fast();
+    o.waste_cap = 0;
+    a = sca_create(&o);
+    CHECK(a != NULL);
+    h = (const sca_head_t *)(const void *)a;
+    CHECK_EQ(h->fast_max, TEST_SCA_INLINE ? SCA_FAST_SMALL_LIMIT : 0);
+    CHECK_EQ(h->free_max, TEST_SCA_INLINE ? SCA_FAST_SMALL_LIMIT : 0);
+    CHECK_EQ(sca_options(a).waste_cap, 0);
     sca_destroy(a);
     o = sca_options_default();
     o.lean_stats = 1;
     a = sca_create(&o);
     CHECK(a != NULL);
-    CHECK_EQ(((const sca_head_t *)(const void *)a)->fast_max, TEST_SCA_INLINE ? SCA_DEFAULT_SMALL_LIMIT : 0);
+    h = (const sca_head_t *)(const void *)a;
+    CHECK_EQ(h->fast_max, TEST_SCA_INLINE ? SCA_DEFAULT_SMALL_LIMIT : 0);
+    CHECK_EQ(h->free_max, TEST_SCA_INLINE ? SCA_DEFAULT_SMALL_LIMIT : 0);
     sca_destroy(a);
 }
 
@@ -252,11 +286,12 @@ static void test_borrow_before_chunk(void)
     teardown(&f);
 }
 
-/* lean_stats: requested bytes are not kept, every count is. */
+/* lean_stats: requested bytes are not kept, every count is.  (No waste
+ * cap: every size here is a small block; test_waste_cap has routed ones.) */
 static void test_lean_stats(void)
 {
     fixture_t f;
-    setup(&f, 1);
+    setup_capped(&f, 1, 0);
     sca_t *a = f.a;
     void *p[40];
     for (size_t i = 0; i < 40; i++) {
@@ -313,6 +348,111 @@ static void test_bad_frees(void)
     teardown(&f);
 }
 
+/* The waste cap (sca.h): a size whose class would waste more than 1/8 of
+ * it (n rounded up to 8) is a large block of its own size, on every path
+ * (allocate, deallocate, reallocate; inline or not); the rule written here
+ * another way than sca.c's: d x (class - r) > r. */
+static int routed(size_t n, size_t cls)
+{
+    size_t r = (n + 7) / 8 * 8;
+    return n > 128 && SCA_FAST_WASTE_CAP * (cls - r) > r;
+}
+
+static void test_waste_cap(int lean)
+{
+    fixture_t f;
+    setup(&f, lean);
+    sca_t *a = f.a;
+    /* 1032 (SQLite's page): class 1280 wastes 248 > 129, routed; 1200 (80
+     * <= 150) and 1024 stay small; 8032 (class 8192) and 3200 (3584: 384
+     * <= 400) stay small; 4368 (5120) and 129 (160) are routed. */
+    CHECK(routed(1032, 1280) && !routed(1200, 1280) && !routed(3200, 3584) && routed(4368, 5120));
+    CHECK_EQ(sca_class_size(a, 1032), 1032);
+    CHECK_EQ(sca_class_size(a, 4368), 4368);
+    CHECK_EQ(sca_class_size(a, 129), 129);
+    CHECK_EQ(sca_class_size(a, 137), 160);
+    CHECK_EQ(sca_class_size(a, 1200), 1280);
+    CHECK_EQ(sca_class_size(a, 1024), 1024);
+    CHECK_EQ(sca_class_size(a, 3200), 3584);
+    CHECK_EQ(sca_class_size(a, 8032), 8192);
+    /* A 1032-byte block takes exactly 1032 bytes and the large header from
+     * upstream, one call, no chunk. */
+    alloc_counting_stats_t c0 = alloc_counting_stats(&f.counting);
+    unsigned char *p = sca_allocate(a, 1032);
+    CHECK(p != NULL);
+    alloc_counting_stats_t c1 = alloc_counting_stats(&f.counting);
+    CHECK_EQ(c1.alloc_calls, c0.alloc_calls + 1);
+    size_t header = c1.bytes_held - c0.bytes_held - 1032;
+    CHECK(header >= sizeof(void *) && header <= 64);
+    sca_stats_t s = sca_stats(a);
+    CHECK_EQ(s.chunks, 0);
+    CHECK_EQ(s.large_blocks_live, 1);
+    CHECK_EQ(s.small_blocks_live, 0);
+    fill(p, 1032, 3);
+    /* Given back (through sca.h's inline deallocate when it is on): to
+     * upstream at once; allocated again: the same way. */
+    sca_deallocate(a, p, 1032);
+    c1 = alloc_counting_stats(&f.counting);
+    CHECK_EQ(c1.bytes_held, c0.bytes_held);
+    CHECK_EQ(c1.free_calls, c0.free_calls + 1);
+    CHECK_EQ(sca_stats(a).large_blocks_live, 0);
+    p = sca_allocate(a, 1032);
+    CHECK(p != NULL);
+    CHECK_EQ(alloc_counting_stats(&f.counting).bytes_held, c0.bytes_held + 1032 + header);
+    fill(p, 1032, 3);
+    /* Reallocate: routed to routed through upstream's realloc (1100: class
+     * 1280 wastes 176 > 138), routed to small (1200) moves into class 1280,
+     * and back. */
+    unsigned char *q = sca_reallocate(a, p, 1032, 1100);
+    CHECK(q != NULL);
+    CHECK_EQ(mismatches(q, 1032, 3), 0);
+    CHECK_EQ(alloc_counting_stats(&f.counting).realloc_calls, c0.realloc_calls + 1);
+    CHECK_EQ(sca_stats(a).large_blocks_live, 1);
+    q = sca_reallocate(a, q, 1100, 1200);
+    CHECK(q != NULL);
+    CHECK_EQ(mismatches(q, 1032, 3), 0);
+    s = sca_stats(a);
+    CHECK_EQ(s.large_blocks_live, 0);
+    CHECK_EQ(s.small_blocks_live, 1);
+    q = sca_reallocate(a, q, 1200, 1032);
+    CHECK(q != NULL);
+    CHECK_EQ(mismatches(q, 1032, 3), 0);
+    CHECK_EQ(sca_stats(a).large_blocks_live, 1);
+    /* Every size from 1 to 8 KiB: routed exactly when the rule says so,
+     * each allocated and given back (the inline paths where they are on). */
+    size_t wrong = 0;
+    for (size_t n = 1; n <= SCA_FAST_SMALL_LIMIT; n++) {
+        size_t before = sca_stats(a).large_blocks_live;
+        unsigned char *b = sca_allocate(a, n);
+        CHECK(b != NULL);
+        size_t cls = sca_class_size(a, n);
+        int large = sca_stats(a).large_blocks_live == before + 1;
+        /* the class the fast layout would give n: the smallest holding it */
+        size_t want = n <= 128 ? (n + 7) / 8 * 8 : 0;
+        for (size_t k = 128; want == 0; k *= 2)
+            for (size_t j = 1; j <= 4 && want == 0; j++)
+                if (k + j * k / 4 >= n)
+                    want = k + j * k / 4;
+        wrong += large != routed(n, want) || cls != (large ? n : want);
+        b[0] = b[n - 1] = 0x5a;
+        sca_deallocate(a, b, n);
+        wrong += sca_stats(a).large_blocks_live != before;
+    }
+    CHECK_EQ(wrong, 0);
+    /* A small block given back with a routed size of its class is a bad
+     * free of a large size: refused in every build (no tag before it). */
+    unsigned char *sm = sca_allocate(a, 1200);
+    CHECK(sm != NULL);
+    size_t bad = sca_stats(a).bad_frees;
+    sca_deallocate(a, sm, 1032);
+    CHECK_EQ(sca_stats(a).bad_frees, bad + 1);
+    sca_deallocate(a, sm, 1200);
+    CHECK_EQ(sca_stats(a).bad_frees, bad + 1);
+    sca_deallocate(a, q, 1032);
+    CHECK_EQ(sca_stats(a).blocks_live, 0);
+    teardown(&f);
+}
+
 int main(void)
 {
     test_options();
@@ -321,5 +461,7 @@ int main(void)
     test_borrow_before_chunk();
     test_lean_stats();
     test_bad_frees();
+    test_waste_cap(0);
+    test_waste_cap(1);
     return check_report(TEST_SCA_NAME);
 }

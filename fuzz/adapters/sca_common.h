@@ -25,7 +25,7 @@ static inline int sca_common_options_valid(const sca_options_t *o)
         return 0;
     if (o->layout == SCA_LAYOUT_FAST)
         return g <= SCA_FAST_MAX_GRANULE && o->small_limit <= SCA_FAST_MAX_LIMIT;
-    return o->small_limit / g <= SCA_MAX_CLASSES;
+    return o->small_limit / g <= SCA_MAX_CLASSES && o->waste_cap == 0; /* SGI: no waste cap */
 }
 
 /* sca.h: a small block (n <= small_limit) is served with class `expected`,

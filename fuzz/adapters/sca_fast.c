@@ -8,7 +8,10 @@
  *   - chunks: every chunk holds SCA_FAST_CHUNK_BYTES of data (no batch of
  *     the fast layout is larger), so chunk_bytes = chunks x that;
  *   - classes: sca_class_size is the fast layout's class, computed here
- *     another way (check_block), and the class slack is poisoned.
+ *     another way (check_block), and the class slack is poisoned;
+ *   - the waste cap: a size whose class would waste more than the cap
+ *     allows is a large block of its own size (routed, again computed here
+ *     another way: is_small), counted in large_blocks_live.
  * The instance keeps exact statistics (lean_stats 0: the model compares
  * requested bytes); the lean option set's inline paths are off in the
  * checked builds the fuzzers use anyway (sca.h), and alloc/tests covers them.
@@ -53,6 +56,15 @@ static size_t fast_class(const sca_options_t *o, size_t req)
     return cls < o->small_limit ? cls : o->small_limit;
 }
 
+/* sca.h's waste cap: past 128 bytes, a request r (rounded up to 8 bytes)
+ * whose class is more than r / waste_cap above it is routed to the large
+ * path (written as a product here, sca.c divides). */
+static int routed(const sca_options_t *o, size_t req)
+{
+    size_t r = (req + 7) / 8 * 8, cls = fast_class(o, req);
+    return o->waste_cap != 0 && cls > 128 && (cls - r) * o->waste_cap > r;
+}
+
 static void *create(const fuzz_env_t *env, const fuzz_new_args_t *args, int *invalid)
 {
     sca_fast_inst_t *s = calloc(1, sizeof *s);
@@ -85,7 +97,8 @@ static void destroy(void *inst)
 
 static int is_small(const sca_fast_inst_t *s, size_t n)
 {
-    return (n != 0 ? n : 1) <= s->o.small_limit;
+    size_t req = n != 0 ? n : 1;
+    return req <= s->o.small_limit && !routed(&s->o, req);
 }
 
 static void *alloc(void *inst, size_t n)
@@ -130,12 +143,14 @@ static size_t param(const void *inst, fuzz_param_t which)
 }
 
 /* sca.h: a small block's class is the fast layout's class of n (less than
- * 25% over n past 128 bytes; sca_common.h has the rest of the rule). */
+ * 25% over n past 128 bytes; sca_common.h has the rest of the rule); a
+ * routed one's is n itself. */
 static const char *check_block(const void *inst, const void *p, size_t n)
 {
     const sca_fast_inst_t *s = inst;
-    return sca_common_check_block(s->a, &s->o, p, n, fast_class(&s->o, n != 0 ? n : 1),
-                                  "sca_class_size is not the fast layout's class");
+    size_t req = n != 0 ? n : 1;
+    return sca_common_check_block(s->a, &s->o, p, n, routed(&s->o, req) ? req : fast_class(&s->o, req),
+                                  "sca_class_size is not the fast layout's class (or the routed size)");
 }
 
 static void stats(const void *inst, fuzz_stats_t *out)
@@ -170,8 +185,9 @@ static void edges(void *inst, const fuzz_reporter_t *r)
 {
     (void)inst;
     sca_options_t o = sca_options_fast();
-    if (o.layout != SCA_LAYOUT_FAST || o.small_limit != SCA_FAST_SMALL_LIMIT || o.lean_stats != 1)
-        r->fail(r->ctx, "sca_options_fast is not the fast layout, 8 KiB, lean");
+    if (o.layout != SCA_LAYOUT_FAST || o.small_limit != SCA_FAST_SMALL_LIMIT || o.lean_stats != 1 ||
+        o.waste_cap != SCA_FAST_WASTE_CAP)
+        r->fail(r->ctx, "sca_options_fast is not the fast layout, 8 KiB, lean, waste cap");
     o.granule = 64;
     if (sca_create(&o) != NULL)
         r->fail(r->ctx, "sca_create accepted the fast layout with a 64-byte granule");
@@ -207,6 +223,17 @@ static void edges(void *inst, const fuzz_reporter_t *r)
             r->fail(r->ctx, "the fast layout's class map did not refuse a wrong size");
     }
     sca_deallocate(a, p, 300);
+    /* The waste cap: 1032 (class 1280, 248 bytes over) is a large block,
+     * given back through the large path; 1200 (80 over) is small. */
+    p = sca_allocate(a, 1032);
+    q = sca_allocate(a, 1200);
+    st = sca_stats(a);
+    if (p == NULL || q == NULL || st.large_blocks_live != 1 || st.small_blocks_live != 1 || st.chunks != 1)
+        r->fail(r->ctx, "the fast option set's waste cap did not route 1032 to the large path");
+    sca_deallocate(a, p, 1032);
+    sca_deallocate(a, q, 1200);
+    if (sca_stats(a).large_blocks_live != 0 || sca_stats(a).small_blocks_live != 0)
+        r->fail(r->ctx, "a routed block did not go back through the large path");
     if (sca_check(a) != 0)
         r->fail(r->ctx, "a lean fast instance fails sca_check");
     sca_destroy(a);

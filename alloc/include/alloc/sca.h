@@ -26,6 +26,28 @@
  * program's sizes shift.  Everything else (free lists, bad-free checks,
  * the self-check) is the same.
  *
+ * The fast layout's waste cap (sca_options_t.waste_cap = d, 0: none; d =
+ * SCA_FAST_WASTE_CAP = 8 in the fast option set): a request past 128 bytes
+ * whose class would exceed it by more than 1/d of it (both taken rounded up
+ * to 8 bytes, the lookup step: class - r > r / d, r = n rounded up to 8) is
+ * "routed": served as a large block (upstream's block of its own size under
+ * the header, on the large list), so a small block wastes at most 1/d of it
+ * (12.5%, plus the rounding to 8) and a program whose live peak is of
+ * sizes just past a class edge (SQLite's 1032 and 4104/4368-byte pages,
+ * 24% and 17% below their classes of 1280 and 5120) holds what upstream
+ * holds for them.  A pure function of n: allocate, deallocate and
+ * reallocate route the same n the same way, and everything that says
+ * "large" below (large sizes, the large tag, sca_class_size = n) holds for
+ * a routed size too.  With 4 classes per power of two, every class past 128
+ * has such a prefix when d = 8 (129..136 of class 160, 1025..1136 of class
+ * 1280).  The inline allocate serves every small size (a routed size's
+ * table entry leads to an always-empty list: it goes out of line by
+ * itself).  The inline deallocate must not push a routed block on that
+ * list: below the first routed size (free_max, 128 with d = 8) it pushes
+ * at once, as before; past it, it compares the list with the empty one
+ * (h->routed) first, and a routed size goes out of line.  So sizes up to
+ * 128 pay nothing for the cap, and the others two instructions per free.
+ *
  * The caller passes the size back on deallocate (as SGI's interface asks):
  * the allocator keeps no per-block header.
  *
@@ -39,10 +61,10 @@
  * below (their out-of-line definitions in the library are the ABI): a small
  * request whose class list is not empty is served in the caller.  They are
  * on in a library built without checks or annotations (ALLOC_DEBUG 0, no
- * ASan, no Valgrind annotations); otherwise the instance sets its fast_max
- * and exact_max to 0, so that every call goes out of line, where blocks are
- * filled, annotated and checked (the caller's own build settings do not
- * matter).  With lean_stats = 1 (sca_options_fast() sets it) the inline
+ * ASan, no Valgrind annotations); otherwise the instance sets its
+ * fast_max, free_max and exact_max to 0, so that every call goes out of
+ * line, where blocks are filled, annotated and checked (the caller's own
+ * build settings do not matter).  With lean_stats = 1 (sca_options_fast() sets it) the inline
  * paths touch nothing but the list head: about 10 instructions for an
  * allocate or a deallocate (gcc -O3, x86_64: NULL checks, size bound, one
  * table load, pop or push).  Such lean instances do not keep
@@ -110,6 +132,8 @@ typedef struct sca sca_t;
 #define SCA_FAST_BATCH_BYTES 1024   /* fast layout: bytes a refill aims for (4096 held
                                      * 5-25% more on the perl trace, no faster) */
 #define SCA_FAST_CHUNK_BYTES 32768  /* fast layout: the size of a chunk's data */
+#define SCA_FAST_WASTE_CAP 8        /* sca_options_fast()'s waste_cap: at most 1/8 of n
+                                     * wasted past 128 bytes (bench/report/targets-why.md) */
 
 /* How small sizes map to classes (sca_options_t.layout). */
 typedef enum sca_layout {
@@ -149,6 +173,9 @@ typedef struct sca_options {
                               * SCA_FAST_MAX_LIMIT (any multiple of the granule) */
     int lean_stats;          /* 0: every statistic exact; 1: no requested-bytes
                               * statistics, inline fast paths on (see the top) */
+    size_t waste_cap;        /* fast layout: a request whose class exceeds it by more
+                              * than 1/waste_cap is served as a large block (the
+                              * top); 0: never.  SGI layout: must be 0. */
 } sca_options_t;
 
 typedef struct sca_stats {
@@ -169,11 +196,13 @@ typedef struct sca_stats {
 } sca_stats_t;
 
 /* Default options: granule 8, small limit 128, batch 20, libc malloc
- * upstream, report NULL (sca_report_abort). */
+ * upstream, report NULL (sca_report_abort), SGI layout, no lean statistics,
+ * no waste cap. */
 sca_options_t sca_options_default(void);
 
 /* The fast option set: the defaults with layout SCA_LAYOUT_FAST, small
- * limit SCA_FAST_SMALL_LIMIT (8 KiB) and lean_stats 1. */
+ * limit SCA_FAST_SMALL_LIMIT (8 KiB), lean_stats 1 and waste_cap
+ * SCA_FAST_WASTE_CAP (8). */
 sca_options_t sca_options_fast(void);
 
 /* Create an allocator.  opts NULL: defaults.  Returns NULL when the options
@@ -191,7 +220,8 @@ void sca_destroy(sca_t *a);
 inline void *sca_allocate(sca_t *a, size_t n);
 
 /* Return a block.  n must be the size it was allocated (or last reallocated)
- * with; any n of the same class works for small blocks.  p NULL or a NULL:
+ * with; any n of the same class works for small blocks (a routed n, see the
+ * waste cap at the top, is a large size, not one of the class's).  p NULL or a NULL:
  * no-op.  A bad free that the build catches (see "Bad frees" at the top) is
  * refused, counted in stats.bad_frees and reported; one it does not catch is
  * undefined. */
@@ -208,7 +238,9 @@ void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n);
 /* The class size a request of n bytes is served with (0 counts as 1): for
  * small n, n rounded up to the granule in the SGI layout, the smallest class
  * of the fast layout that holds n (less than 25% more than n past 128
- * bytes, and never more than small_limit); n itself for large n.  a NULL: 0. */
+ * bytes, within the waste cap if one is set, and never more than
+ * small_limit); n itself for large n and for n routed by the waste cap (see
+ * the top).  a NULL: 0. */
 size_t sca_class_size(const sca_t *a, size_t n);
 
 /* The options a was created with (a NULL: zeroed options). */
@@ -250,14 +282,21 @@ typedef struct sca_list {
  * the smallest granule, so every class starts on it; SCA_TABLE_OFFSET:
  * sca.c asserts its fixed part fits below it.) */
 #define SCA_LOOKUP_SHIFT 3
-#define SCA_TABLE_OFFSET 384
+#define SCA_TABLE_OFFSET 400
 
 /* The start of every instance (sca.c's struct sca begins with it). */
 typedef struct sca_head {
-    size_t fast_max;             /* lean: n - 1 < fast_max served inline; else 0 */
-    size_t exact_max;            /* not lean: the same, keeping the byte counts */
+    size_t fast_max;             /* lean: n - 1 < fast_max allocated inline (and freed,
+                                  * past free_max, unless routed); else 0 */
+    size_t exact_max;            /* not lean: n - 1 < exact_max allocated and freed
+                                  * inline, keeping the byte counts (below the
+                                  * first size the waste cap routes); else 0 */
     size_t bytes_live;           /* bytes_requested_live (not lean) */
     size_t bytes_peak;           /* bytes_requested_peak (not lean) */
+    size_t free_max;             /* lean: n - 1 < free_max freed inline (below the
+                                  * first size the waste cap routes); else 0 */
+    const sca_list_t *routed;    /* the list the table gives sizes the waste cap
+                                  * routes (always empty) */
 } sca_head_t;
 
 /* Out of line: everything the inline paths do not serve, with the same
@@ -307,19 +346,30 @@ inline void *sca_allocate(sca_t *a, size_t n)
 }
 
 /* Inline paths are on only where small frees are not checked anyway (no
- * ALLOC_DEBUG, no ASan): nothing is skipped. */
+ * ALLOC_DEBUG, no ASan): nothing is skipped.  Lean instances take the first
+ * test (free_max: below the first size the waste cap routes) or the second
+ * (fast_max, every small size: a routed one, whose list is h->routed, goes
+ * out of line); the others the third (exact_max: below the first routed
+ * size). */
 inline void sca_deallocate(sca_t *a, void *p, size_t n)
 {
     sca_head_t *h = (sca_head_t *)(void *)a;
     size_t m = n - 1;
     if (a != NULL && p != NULL) {
-        if (__builtin_expect(m < h->fast_max, 1)) {
+        if (__builtin_expect(m < h->free_max, 1)) {
             sca_list_t *l = sca_list_(h, m);
             *(void **)p = l->head;
             l->head = p;
             return;
         }
-        if (m < h->exact_max) {
+        if (m < h->fast_max) {
+            sca_list_t *l = sca_list_(h, m);
+            if (__builtin_expect(l != h->routed, 1)) {
+                *(void **)p = l->head;
+                l->head = p;
+                return;
+            }
+        } else if (m < h->exact_max) {
             sca_list_t *l = sca_list_(h, m);
             *(void **)p = l->head;
             l->head = p;
