@@ -100,6 +100,7 @@ int main(int argc, char **argv)
     bench_register_glibc(traces, ntraces);
     bench_register_sca(traces, ntraces);
     bench_register_sca_fast(traces, ntraces);
+    bench_register_sca_compact(traces, ntraces);
     bench_register_rp(traces, ntraces);
     bench_register_rp_nocache(traces, ntraces);
     bench_register_rp_64k(traces, ntraces);

@@ -675,7 +675,13 @@ sca_options_t sca_options_fast(void)
     o.layout = SCA_LAYOUT_FAST;
     o.small_limit = SCA_FAST_SMALL_LIMIT;
     o.lean_stats = 1;
-    o.waste_cap = SCA_FAST_WASTE_CAP;
+    return o;
+}
+
+sca_options_t sca_options_compact(void)
+{
+    sca_options_t o = sca_options_fast();
+    o.waste_cap = SCA_COMPACT_WASTE_CAP;
     return o;
 }
 

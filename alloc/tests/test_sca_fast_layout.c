@@ -36,7 +36,7 @@ typedef struct fixture {
 
 /* The fast layout at its largest small limit (32 KiB), so that the
  * chunk-sized classes are small blocks; waste cap waste_cap (the fast
- * option set's is SCA_FAST_WASTE_CAP). */
+ * option set has none, the compact one SCA_COMPACT_WASTE_CAP). */
 static void setup_capped(fixture_t *f, int lean, size_t waste_cap)
 {
     alloc_counting_init(&f->counting, NULL);
@@ -52,7 +52,7 @@ static void setup_capped(fixture_t *f, int lean, size_t waste_cap)
 
 static void setup(fixture_t *f, int lean)
 {
-    setup_capped(f, lean, SCA_FAST_WASTE_CAP);
+    setup_capped(f, lean, sca_options_fast().waste_cap);
 }
 
 static void teardown(fixture_t *f)
@@ -89,13 +89,23 @@ static void test_options(void)
     CHECK_EQ(got.layout, SCA_LAYOUT_FAST);
     CHECK_EQ(got.lean_stats, 1);
     CHECK_EQ(got.small_limit, SCA_FAST_SMALL_LIMIT);
-    CHECK_EQ(got.waste_cap, SCA_FAST_WASTE_CAP);
+    CHECK_EQ(got.waste_cap, 0);
+    sca_destroy(a);
+    /* The compact option set is the fast one with the waste cap. */
+    sca_options_t c = sca_options_compact();
+    CHECK_EQ(c.layout, SCA_LAYOUT_FAST);
+    CHECK_EQ(c.lean_stats, 1);
+    CHECK_EQ(c.small_limit, SCA_FAST_SMALL_LIMIT);
+    CHECK_EQ(c.waste_cap, SCA_COMPACT_WASTE_CAP);
+    o = c;
+    a = sca_create(&o);
+    CHECK(a != NULL);
     /* The inline paths: on only for a lean instance of an unchecked library;
      * its allocate serves every small size (a routed one finds its list
      * empty), its deallocate only those below the first size the waste cap
      * routes (129 with a cap of 8: class 160 is 24 bytes over 136, more
      * than 136 / 8); an exact instance's, both below it. */
-    size_t first_routed = SCA_FAST_WASTE_CAP == 8 ? 129 : SCA_FAST_SMALL_LIMIT + 1;
+    size_t first_routed = SCA_COMPACT_WASTE_CAP == 8 ? 129 : SCA_FAST_SMALL_LIMIT + 1;
     const sca_head_t *h = (const sca_head_t *)(const void *)a;
     CHECK_EQ(h->fast_max, TEST_SCA_INLINE ? SCA_FAST_SMALL_LIMIT : 0);
     CHECK_EQ(h->free_max, TEST_SCA_INLINE ? first_routed - 1 : 0);
@@ -287,7 +297,8 @@ static void test_borrow_before_chunk(void)
 }
 
 /* lean_stats: requested bytes are not kept, every count is.  (No waste
- * cap: every size here is a small block; test_waste_cap has routed ones.) */
+ * cap, as in the fast option set: every size here is a small block;
+ * test_waste_cap has routed ones.) */
 static void test_lean_stats(void)
 {
     fixture_t f;
@@ -355,13 +366,13 @@ static void test_bad_frees(void)
 static int routed(size_t n, size_t cls)
 {
     size_t r = (n + 7) / 8 * 8;
-    return n > 128 && SCA_FAST_WASTE_CAP * (cls - r) > r;
+    return n > 128 && SCA_COMPACT_WASTE_CAP * (cls - r) > r;
 }
 
 static void test_waste_cap(int lean)
 {
     fixture_t f;
-    setup(&f, lean);
+    setup_capped(&f, lean, sca_options_compact().waste_cap);
     sca_t *a = f.a;
     /* 1032 (SQLite's page): class 1280 wastes 248 > 129, routed; 1200 (80
      * <= 150) and 1024 stay small; 8032 (class 8192) and 3200 (3584: 384

@@ -19,6 +19,7 @@
 void bench_register_glibc(const bench_trace *traces, size_t ntraces);
 void bench_register_sca(const bench_trace *traces, size_t ntraces);
 void bench_register_sca_fast(const bench_trace *traces, size_t ntraces);
+void bench_register_sca_compact(const bench_trace *traces, size_t ntraces);
 void bench_register_rp(const bench_trace *traces, size_t ntraces);
 void bench_register_rp_nocache(const bench_trace *traces, size_t ntraces);
 void bench_register_rp_64k(const bench_trace *traces, size_t ntraces);

@@ -1,8 +1,8 @@
 /*
  * sca_adapter.h - our size-class allocator (alloc/include/alloc/sca.h) as a
  * bench adapter: everything but the options, which each file sets (sca.c:
- * the defaults, SGI's layout; sca_fast.c: sca_options_fast()).  Sized free,
- * as SGI's interface asks.  Held bytes: the counting upstream (exact).
+ * the defaults, SGI's layout; sca_fast.c: sca_options_fast(); sca_compact.c:
+ * sca_options_compact()).  Sized free, as SGI's interface asks.  Held bytes: the counting upstream (exact).
  * Static inline, so that each adapter's instantiated loops inline the calls.
  */
 #ifndef BENCH_SCA_ADAPTER_H
@@ -45,7 +45,7 @@ static inline void *sca_adapter_realloc(void *inst, void *p, size_t old_n, size_
     return sca_reallocate((sca_t *)inst, p, old_n, new_n);
 }
 
-/* What both adapters serve. */
+/* What every sca adapter serves. */
 #define SCA_ADAPTER_WORKLOADS                                                                     \
     (BENCH_W_CHURN | BENCH_W_LIFO | BENCH_W_LIFECYCLE | BENCH_W_LIFECYCLE_CREATE | BENCH_W_REALLOC | \
      BENCH_W_TRACE)

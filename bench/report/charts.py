@@ -14,7 +14,7 @@ import os
 import shutil
 import subprocess
 
-COLORS = {"glibc": 0x7f7f7f, "sca": 0xd62728, "sca-fast": 0x8b0000, "rp": 0x1f77b4, "rp-nocache": 0x9ecae1, "rp-64k": 0x6baed6,
+COLORS = {"glibc": 0x7f7f7f, "sca": 0xd62728, "sca-fast": 0x8b0000, "sca-compact": 0xe6550d, "rp": 0x1f77b4, "rp-nocache": 0x9ecae1, "rp-64k": 0x6baed6,
           "rp-64k-16k": 0x08519c, "obstack": 0x8c564b,
           "bump": 0x2ca02c, "jemalloc": 0xff7f0e, "tcmalloc": 0x9467bd, "mimalloc": 0xe377c2,
           "sca-via-pointer": 0xf4a6a6, "glibc-via-pointer": 0xc7c7c7, "null": 0x17becf}

@@ -34,7 +34,7 @@ import sys
 import tempfile
 import threading
 
-OURS = ("sca", "sca-fast", "rp", "rp-nocache", "rp-64k", "rp-64k-16k", "sca-via-pointer")
+OURS = ("sca", "sca-fast", "sca-compact", "rp", "rp-nocache", "rp-64k", "rp-64k-16k", "sca-via-pointer")
 
 
 def split_name(name):

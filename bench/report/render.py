@@ -35,10 +35,10 @@ import stats  # noqa: E402
 
 WORKLOAD_ORDER = ["churn", "lifo", "lifecycle", "lifecycle-create", "realloc-double", "realloc-step", "resize", "trace",
                   "trace-end"]
-OURS = ["sca", "sca-fast", "rp"]
+OURS = ["sca", "sca-fast", "sca-compact", "rp"]
 RP_OPTION_SETS = ["rp", "rp-64k", "rp-64k-16k"]  # rp and its block-size / threshold options
 PEERS = ["jemalloc", "tcmalloc", "mimalloc"]
-ALLOC_ORDER = ["glibc", "sca", "sca-fast", "sca-via-pointer", "glibc-via-pointer", "rp", "rp-nocache", "rp-64k", "rp-64k-16k",
+ALLOC_ORDER = ["glibc", "sca", "sca-fast", "sca-compact", "sca-via-pointer", "glibc-via-pointer", "rp", "rp-nocache", "rp-64k", "rp-64k-16k",
                "obstack", "bump",
                "jemalloc", "tcmalloc", "mimalloc", "null"]
 NULL = "null"  # the replay loop alone (trace workload)
@@ -47,6 +47,8 @@ MEASURED_HOW = {
     "glibc": "in alloc_bench (the process's own malloc)",
     "sca": "in alloc_bench, over a libc-malloc upstream",
     "sca-fast": "in alloc_bench, as sca with sca_options_fast() (classes to 8 KiB, inline paths, lean statistics)",
+    "sca-compact": "in alloc_bench, as sca-fast with sca_options_compact() (a size whose class would waste more "
+                   "than 1/8 of it is a large block of its own size)",
     "rp": "in alloc_bench, over a libc-malloc upstream (a caching upstream in lifecycle-create; cached blocks "
           "count as held)",
     "rp-nocache": "in alloc_bench, a pool per request straight over libc malloc",
@@ -225,7 +227,7 @@ def targets(rows):
         return instr_ok, tv
 
     for w in ("churn", "lifo"):
-        for r in [r for r in rows if r["workload"] == w and r["allocator"] in ("sca", "sca-fast")]:
+        for r in [r for r in rows if r["workload"] == w and r["allocator"] in ("sca", "sca-fast", "sca-compact")]:
             g = by.get(name_of(w, "glibc", r["arg"]))
             if g:
                 i_ok, tv = lower(r, g, 4.0)

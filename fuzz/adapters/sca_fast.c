@@ -1,7 +1,10 @@
 /*
  * adapters/sca_fast.c - the size-class allocator in its fast layout
- * (sca_options_fast(): SCA_LAYOUT_FAST, classes to 8 KiB) as a fuzz
- * adapter.  SGI's exact accounting (reference_sgi.h) does not apply to this
+ * (sca_options_fast(): SCA_LAYOUT_FAST, classes to 8 KiB; and
+ * sca_options_compact(), the same with the waste cap) as a fuzz adapter.
+ * The instance every run starts with has the compact set's waste cap; an
+ * `sca-new` instance has it when its batch is odd, none when even (the op
+ * has no operand of its own for it), so both sets are fuzzed.  SGI's exact accounting (reference_sgi.h) does not apply to this
  * layout; what does, and is checked here after every op (account):
  *   - LIFO reuse: a small free followed by an allocate of the same class
  *     returns that block;
@@ -70,12 +73,13 @@ static void *create(const fuzz_env_t *env, const fuzz_new_args_t *args, int *inv
     sca_fast_inst_t *s = calloc(1, sizeof *s);
     if (s == NULL)
         abort();
-    sca_options_t o = sca_options_fast();
+    sca_options_t o = sca_options_compact();
     o.lean_stats = 0;
     if (!args->defaults) {
         o.granule = args->a;
         o.small_limit = args->b;
         o.refill_batch = args->c;
+        o.waste_cap = args->c % 2 != 0 ? SCA_COMPACT_WASTE_CAP : 0;
     }
     *invalid = !sca_common_options_valid(&o);
     o.upstream = env->upstream;
@@ -186,8 +190,12 @@ static void edges(void *inst, const fuzz_reporter_t *r)
     (void)inst;
     sca_options_t o = sca_options_fast();
     if (o.layout != SCA_LAYOUT_FAST || o.small_limit != SCA_FAST_SMALL_LIMIT || o.lean_stats != 1 ||
-        o.waste_cap != SCA_FAST_WASTE_CAP)
-        r->fail(r->ctx, "sca_options_fast is not the fast layout, 8 KiB, lean, waste cap");
+        o.waste_cap != 0)
+        r->fail(r->ctx, "sca_options_fast is not the fast layout, 8 KiB, lean, no waste cap");
+    sca_options_t c = sca_options_compact();
+    if (c.layout != SCA_LAYOUT_FAST || c.small_limit != SCA_FAST_SMALL_LIMIT || c.lean_stats != 1 ||
+        c.waste_cap != SCA_COMPACT_WASTE_CAP)
+        r->fail(r->ctx, "sca_options_compact is not the fast option set with the waste cap");
     o.granule = 64;
     if (sca_create(&o) != NULL)
         r->fail(r->ctx, "sca_create accepted the fast layout with a 64-byte granule");
@@ -196,11 +204,11 @@ static void edges(void *inst, const fuzz_reporter_t *r)
     if (sca_create(&o) != NULL)
         r->fail(r->ctx, "sca_create accepted the fast layout past its largest small limit");
     /* A lean instance: requested bytes read 0, the counts stay exact. */
-    o = sca_options_fast();
+    o = sca_options_compact();
     o.report = sca_report_count_only;
     sca_t *a = sca_create(&o);
     if (a == NULL) {
-        r->fail(r->ctx, "sca_create(sca_options_fast()) failed");
+        r->fail(r->ctx, "sca_create(sca_options_compact()) failed");
         return;
     }
     void *p = sca_allocate(a, 300), *q = sca_allocate(a, 40000);
@@ -229,7 +237,7 @@ static void edges(void *inst, const fuzz_reporter_t *r)
     q = sca_allocate(a, 1200);
     st = sca_stats(a);
     if (p == NULL || q == NULL || st.large_blocks_live != 1 || st.small_blocks_live != 1 || st.chunks != 1)
-        r->fail(r->ctx, "the fast option set's waste cap did not route 1032 to the large path");
+        r->fail(r->ctx, "the compact option set's waste cap did not route 1032 to the large path");
     sca_deallocate(a, p, 1032);
     sca_deallocate(a, q, 1200);
     if (sca_stats(a).large_blocks_live != 0 || sca_stats(a).small_blocks_live != 0)

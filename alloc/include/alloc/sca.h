@@ -26,8 +26,9 @@
  * program's sizes shift.  Everything else (free lists, bad-free checks,
  * the self-check) is the same.
  *
- * The fast layout's waste cap (sca_options_t.waste_cap = d, 0: none; d =
- * SCA_FAST_WASTE_CAP = 8 in the fast option set): a request past 128 bytes
+ * The fast layout's waste cap (sca_options_t.waste_cap = d, 0: none, as in
+ * the fast option set; d = SCA_COMPACT_WASTE_CAP = 8 in the compact option
+ * set, sca_options_compact()): a request past 128 bytes
  * whose class would exceed it by more than 1/d of it (both taken rounded up
  * to 8 bytes, the lookup step: class - r > r / d, r = n rounded up to 8) is
  * "routed": served as a large block (upstream's block of its own size under
@@ -132,7 +133,7 @@ typedef struct sca sca_t;
 #define SCA_FAST_BATCH_BYTES 1024   /* fast layout: bytes a refill aims for (4096 held
                                      * 5-25% more on the perl trace, no faster) */
 #define SCA_FAST_CHUNK_BYTES 32768  /* fast layout: the size of a chunk's data */
-#define SCA_FAST_WASTE_CAP 8        /* sca_options_fast()'s waste_cap: at most 1/8 of n
+#define SCA_COMPACT_WASTE_CAP 8     /* sca_options_compact()'s waste_cap: at most 1/8 of n
                                      * wasted past 128 bytes (bench/report/targets-why.md) */
 
 /* How small sizes map to classes (sca_options_t.layout). */
@@ -201,9 +202,16 @@ typedef struct sca_stats {
 sca_options_t sca_options_default(void);
 
 /* The fast option set: the defaults with layout SCA_LAYOUT_FAST, small
- * limit SCA_FAST_SMALL_LIMIT (8 KiB), lean_stats 1 and waste_cap
- * SCA_FAST_WASTE_CAP (8). */
+ * limit SCA_FAST_SMALL_LIMIT (8 KiB), lean_stats 1, no waste cap: the
+ * fewest instructions (bench/report/targets-why.md). */
 sca_options_t sca_options_fast(void);
+
+/* The compact option set: the fast option set with waste_cap
+ * SCA_COMPACT_WASTE_CAP (8): a size whose class would waste more than 1/8
+ * of it is a large block of its own size, so peak held / peak live stays at
+ * glibc's or below on the shipped traces, for some instructions more where
+ * sizes cross the routed ones (reallocate steps, bench/report/targets-why.md). */
+sca_options_t sca_options_compact(void);
 
 /* Create an allocator.  opts NULL: defaults.  Returns NULL when the options
  * are invalid (see sca_options_t) or upstream cannot hold the instance. */
