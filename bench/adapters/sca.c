@@ -12,18 +12,8 @@ static void *sca_adapter_create(void *env)
 
 static const bench_adapter sca_adapter = {
     .name = "sca",
-    .caps = BENCH_CAP_DESTROY_FREES,
-    .workloads = SCA_ADAPTER_WORKLOADS,
-    .held_source = "counting upstream",
-    .open = sca_adapter_open,
-    .close = ours_env_close,
     .create = sca_adapter_create,
-    .destroy = sca_adapter_destroy,
-    .alloc = sca_adapter_alloc,
-    .free = sca_adapter_free,
-    .realloc = sca_adapter_realloc,
-    .reset = bench_adapter_missing_reset,
-    .held = ours_env_held,
+    SCA_ADAPTER_FIELDS,
 };
 
 #define BENCH_ADAPTER sca_adapter

@@ -50,4 +50,12 @@ static inline void *sca_adapter_realloc(void *inst, void *p, size_t old_n, size_
     (BENCH_W_CHURN | BENCH_W_LIFO | BENCH_W_LIFECYCLE | BENCH_W_LIFECYCLE_CREATE | BENCH_W_REALLOC | \
      BENCH_W_TRACE)
 
+/* Every field of an sca adapter but its name and create, which say its
+ * option set: `{.name = "...", .create = ..., SCA_ADAPTER_FIELDS}`. */
+#define SCA_ADAPTER_FIELDS                                                                          \
+    .caps = BENCH_CAP_DESTROY_FREES, .workloads = SCA_ADAPTER_WORKLOADS, .held_source = "counting upstream", \
+    .open = sca_adapter_open, .close = ours_env_close, .destroy = sca_adapter_destroy,                 \
+    .alloc = sca_adapter_alloc, .free = sca_adapter_free, .realloc = sca_adapter_realloc,              \
+    .reset = bench_adapter_missing_reset, .held = ours_env_held
+
 #endif

@@ -192,12 +192,31 @@ static int tamper(void *inst, unsigned mode, void *hint, size_t hint_size, size_
     return sca_common_tamper_list(s->a, mode, hint, broken, after);
 }
 
+/* Reallocate q (n bytes, filled here) through each size of steps in turn,
+ * checking that the prefix both sizes share survives every step; then free
+ * it.  what names the option set in a failure. */
+static void realloc_steps(sca_t *a, unsigned char *q, size_t n, const size_t *steps, size_t nsteps,
+                          const fuzz_reporter_t *r, const char *what)
+{
+    memset(q, 0x5c, n);
+    size_t old = n, kept = n; /* bytes of the pattern still promised */
+    for (size_t i = 0; i < nsteps && q != NULL; i++) {
+        q = sca_reallocate(a, q, old, steps[i]);
+        kept = kept < steps[i] ? kept : steps[i];
+        if (q == NULL || q[0] != 0x5c || q[kept - 1] != 0x5c)
+            r->fail(r->ctx, "%s: reallocate to %zu lost the prefix", what, steps[i]);
+        old = steps[i];
+    }
+    sca_deallocate(a, q, old);
+}
+
 /* The fast layout (sca_options_fast()) on instances of its own, so that a
  * replay of this target's corpus reaches its code too (fuzz_sca_fast fuzzes
  * it in depth, fuzz/adapters/sca_fast.c): a block at every class edge past
  * 128 bytes and one past it, a chunk's leftover cut into two classes,
  * reallocate in and across classes and to and from large, a lean
- * instance's statistics, a fast option set refused. */
+ * instance's statistics, a fast option set refused; and the compact option
+ * set's routed sizes on every path. */
 static void fast_layout_edges(const fuzz_reporter_t *r)
 {
     sca_options_t o = sca_options_fast();
@@ -244,17 +263,8 @@ static void fast_layout_edges(const fuzz_reporter_t *r)
     if (q == NULL || sca_reallocate(a, q, 200, 224) != q) {
         r->fail(r->ctx, "fast layout: a reallocate within its class moved");
     } else {
-        memset(q, 0x5c, 224);
-        size_t steps[] = {300, 40000, 50000, 100};
-        size_t old = 224, kept = 224; /* bytes of the pattern still promised */
-        for (size_t i = 0; i < 4 && q != NULL; i++) {
-            q = sca_reallocate(a, q, old, steps[i]);
-            kept = kept < steps[i] ? kept : steps[i];
-            if (q == NULL || q[0] != 0x5c || q[kept - 1] != 0x5c)
-                r->fail(r->ctx, "fast layout: reallocate to %zu lost the prefix", steps[i]);
-            old = steps[i];
-        }
-        sca_deallocate(a, q, old);
+        static const size_t steps[] = {300, 40000, 50000, 100};
+        realloc_steps(a, q, 224, steps, sizeof steps / sizeof steps[0], r, "fast layout");
     }
     if (sca_check(a) != 0)
         r->fail(r->ctx, "fast layout: sca_check counts broken invariants");
@@ -269,6 +279,30 @@ static void fast_layout_edges(const fuzz_reporter_t *r)
     if (q == NULL || st.bytes_requested_live != 0 || st.small_blocks_live != 1)
         r->fail(r->ctx, "a lean instance's statistics are not as sca.h says");
     sca_deallocate(a, q, 300);
+    sca_destroy(a);
+    /* The compact option set's waste cap: 1032 (class 1280) and 4368 (class
+     * 5120) are large blocks of their own size, 1200 and 4096 stay small;
+     * reallocate across the two kinds and to and from large keeps the
+     * prefix, and everything goes back. */
+    o = sca_options_compact();
+    o.lean_stats = 0;
+    a = sca_create(&o);
+    if (a == NULL) {
+        r->fail(r->ctx, "sca_create(sca_options_compact()) failed");
+        return;
+    }
+    if (sca_class_size(a, 1032) != 1032 || sca_class_size(a, 1200) != 1280)
+        r->fail(r->ctx, "compact option set: 1032 is not routed to the large path, or 1200 is");
+    q = sca_allocate(a, 1032);
+    if (q == NULL || sca_stats(a).large_blocks_live != 1) {
+        r->fail(r->ctx, "compact option set: 1032 is not a large block");
+    } else {
+        static const size_t steps[] = {4368, 1200, 4096, 1032, 40000, 129};
+        realloc_steps(a, q, 1032, steps, sizeof steps / sizeof steps[0], r, "compact option set");
+    }
+    st = sca_stats(a);
+    if (st.large_blocks_live != 0 || st.small_blocks_live != 0 || sca_check(a) != 0)
+        r->fail(r->ctx, "compact option set: blocks left, or sca_check counts broken invariants");
     sca_destroy(a);
 }
 
