@@ -149,14 +149,19 @@ static inline size_t class_size_of_index(const sca_t *a, size_t idx)
     return a->class_bytes[idx];
 }
 
-/* THE large rule: a request (req >= 1) is served as a large block when it
- * is above small_limit or the waste cap routes it (its table entry leads to
- * classes[nclasses], the empty list past the classes: build_classes).
- * Every path that asks "large?" asks here, so allocate, deallocate and
- * reallocate route every n the same way. */
+/* THE large rule: the class of a request (req >= 1), or nclasses when it
+ * is served as a large block: above small_limit, or routed by the waste cap
+ * (its table entry leads to classes[nclasses], the empty list past the
+ * classes: build_classes).  Every path that asks "large?" asks here, so
+ * allocate, deallocate and reallocate route every n the same way. */
+static inline size_t class_or_large(const sca_t *a, size_t req)
+{
+    return req > a->small_limit ? a->nclasses : class_index(a, req);
+}
+
 static inline int served_large(const sca_t *a, size_t req)
 {
-    return req > a->small_limit || class_index(a, req) == a->nclasses;
+    return class_or_large(a, req) == a->nclasses;
 }
 
 /* The smallest class of at least size bytes (1..small_limit), whether or
@@ -858,8 +863,7 @@ __attribute__((noinline)) static void *allocate_large(sca_t *a, size_t n)
  * waste cap routes (its list is the empty one): large. */
 __attribute__((noinline)) static void *allocate_miss(sca_t *a, size_t n)
 {
-    size_t req = request_of(n);
-    size_t idx = class_index(a, req);
+    size_t idx = class_or_large(a, request_of(n));
     if (idx == a->nclasses)
         return allocate_large(a, n);
     void *p = list_pop(a, idx);
@@ -929,14 +933,14 @@ void sca_deallocate_slow(sca_t *a, void *p, size_t n)
 {
     if (a == NULL || p == NULL)
         return;
-    /* Release builds: a small block goes on its list. */
-    size_t m = n - 1;
-    if (ALLOC_DEBUG == 0 && m < a->small_limit && class_index(a, n) != a->nclasses) {
+    /* Release builds: a small block goes on its list (n == 0 goes on to
+     * deallocate_slow, which applies request_of). */
+    size_t idx = n != 0 ? class_or_large(a, n) : a->nclasses;
+    if (ALLOC_DEBUG == 0 && idx != a->nclasses) {
 #if ALLOC_ASAN_ACTIVE
         if (refuse_bad_free(a, "sca_deallocate", p, n))
             return;
 #endif
-        size_t idx = class_index(a, n);
         size_class_t *c = &a->classes[idx];
         ann_take_back(a, p, class_size_of_index(a, idx));
         ann_link_write((void **)p, c->head);
@@ -965,7 +969,8 @@ void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n)
     if (refused(a, "sca_reallocate", p, old_n, old_req))
         return NULL;
     /* Large or small, and the class, asked of the table once per size. */
-    int old_large = served_large(a, old_req), new_large = served_large(a, new_req);
+    size_t old_idx = class_or_large(a, old_req), new_idx = class_or_large(a, new_req);
+    int old_large = old_idx == a->nclasses, new_large = new_idx == a->nclasses;
     void *q;
     if (old_large && new_large) {
         /* Upstream's realloc: in place whenever upstream can. */
@@ -975,8 +980,8 @@ void *sca_reallocate(sca_t *a, void *p, size_t old_n, size_t new_n)
             return NULL;
         }
         note_requested(a, new_n, old_n);
-    } else if (!old_large && !new_large && class_index(a, old_req) == class_index(a, new_req)) {
-        ann_resize(a, p, class_size_of_index(a, class_index(a, new_req)), old_req, new_req);
+    } else if (!old_large && old_idx == new_idx) {
+        ann_resize(a, p, class_size_of_index(a, new_idx), old_req, new_req);
         note_requested(a, new_n, old_n);
         q = p;
     } else {

@@ -121,7 +121,6 @@ static void test_options(void)
     sca_destroy(a);
     /* No cap: the inline paths serve every small size. */
     o = sca_options_fast();
-    o.waste_cap = 0;
     a = sca_create(&o);
     CHECK(a != NULL);
     h = (const sca_head_t *)(const void *)a;
